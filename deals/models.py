@@ -1,0 +1,477 @@
+"""The deal domain: companies, government bodies and programmes, deals and what backs them.
+
+A deal has two independent states: its *lifecycle* (what happened in the world: announced, MOU
+signed, ...) and its *review status* (what our staff decided: draft, approved, ...). Public pages
+show approved deals only. Every value a worker extracted keeps its evidence; a field a reviewer
+edited is listed in ``Deal.human_set_fields`` and workers never overwrite it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .names import normalize_name
+
+
+class CompanyKind(models.TextChoices):
+    PRIVATE = "private", _("Private company")
+    STATE_OWNED = "state_owned", _("State-owned enterprise")
+    UNIVERSITY = "university", _("University")
+    RESEARCH = "research", _("Research institute")
+    FUND = "fund", _("Fund")
+    JOINT_VENTURE = "joint_venture", _("Joint venture")
+    OTHER = "other", _("Other organisation")
+
+
+class BodyLevel(models.TextChoices):
+    NATIONAL = "national", _("National government")
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Agency")
+    PROVINCE = "province", _("Province / state")
+    CITY = "city", _("City / county")
+    ZONE = "zone", _("Economic zone authority")
+    STATE_FUND = "state_fund", _("State fund")
+    OTHER = "other", _("Other public body")
+
+
+class DealKindCode(models.TextChoices):
+    INVESTMENT = "investment", _("Investment")
+    JOINT_VENTURE = "joint_venture", _("Joint venture")
+    MOU = "mou", _("MOU")
+    LICENSING = "licensing", _("Licensing")
+    TECHNOLOGY_TRANSFER = "technology_transfer", _("Technology transfer")
+    ACQUISITION = "acquisition", _("Acquisition")
+    FUND = "fund", _("Fund")
+    PARTNERSHIP = "partnership", _("Partnership")
+
+
+class Lifecycle(models.TextChoices):
+    ANNOUNCED = "announced", _("Announced")
+    MOU_SIGNED = "mou_signed", _("MOU signed")
+    AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class PartyRole(models.TextChoices):
+    INVESTOR = "investor", _("Investor")
+    INVESTEE = "investee", _("Investee")
+    PARTNER = "partner", _("Partner")
+    LICENSOR = "licensor", _("Licensor")
+    LICENSEE = "licensee", _("Licensee")
+    ACQUIRER = "acquirer", _("Acquirer")
+    TARGET = "target", _("Target")
+    JV_PARENT = "jv_parent", _("JV parent")
+
+
+class AmountKind(models.TextChoices):
+    INVESTMENT = "investment", _("Investment")
+    UPFRONT = "upfront", _("Upfront payment")
+    MILESTONE = "milestone", _("Milestones")
+    FUND_SIZE = "fund_size", _("Fund size")
+    TOTAL = "total", _("Total value")
+
+
+class GovernmentRole(models.TextChoices):
+    SIGNATORY = "signatory", _("Signatory")
+    BROKER = "broker", _("Broker")
+    HOST = "host", _("Host")
+    FUNDER = "funder", _("Funder")
+
+
+class Company(models.Model):
+    """A company or non-government organisation that is party to deals, under one canonical name."""
+
+    name = models.CharField(_("name"), max_length=255)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CompanyKind.choices, default=CompanyKind.PRIVATE)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("company-detail", args=[self.pk])
+
+
+class CompanyAlias(models.Model):
+    """One surface form of a company's name (any script, with or without legal form)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=255)
+    normalized = models.CharField(max_length=255, db_index=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("company alias")
+        verbose_name_plural = _("company aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "normalized"], name="company_alias_unique_per_company"),
+            models.CheckConstraint(condition=~Q(normalized=""), name="company_alias_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Representative(models.Model):
+    """A person who represents a company (CEO, 대표), with the title the article gives."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "name"], name="representative_unique_per_company"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GovernmentBody(models.Model):
+    """A public body: a ministry, province, city, agency (KOTRA, Invest Korea) or state fund."""
+
+    name = models.CharField(_("name"), max_length=255)
+    country = CountryField(_("country"), blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=BodyLevel.choices, default=BodyLevel.OTHER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("government body")
+        verbose_name_plural = _("government bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GovernmentBodyAlias(models.Model):
+    """Another name of a government body (경기도 / Gyeonggi Province / 경기도청)."""
+
+    body = models.ForeignKey(GovernmentBody, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=255)
+    normalized = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("government body alias")
+        verbose_name_plural = _("government body aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "normalized"], name="body_alias_unique_per_body"),
+            models.CheckConstraint(condition=~Q(normalized=""), name="body_alias_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Programme(models.Model):
+    """A named government programme (e.g. a province's technology-cooperation programme)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    body = models.ForeignKey(GovernmentBody, on_delete=models.PROTECT, related_name="programmes")
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["body", "name"], name="programme_unique_per_body")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme-detail", args=[self.pk])
+
+
+class Sector(models.Model):
+    """A technology sector from the taxonomy (batteries, semiconductors, biotech ...)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DealKind(models.Model):
+    """One of the fixed deal kinds; a table so that a deal can carry several and be filtered by them."""
+
+    code = models.CharField(max_length=30, primary_key=True, choices=DealKindCode.choices)
+
+    class Meta:
+        verbose_name = _("deal kind")
+        verbose_name_plural = _("deal kinds")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return DealKindCode(self.code).label if self.code in DealKindCode.values else self.code
+
+
+class Deal(models.Model):
+    """One agreement between named parties, as reported by one or more articles."""
+
+    title = models.CharField(_("title"), max_length=300)
+    kinds = models.ManyToManyField(DealKind, related_name="deals", blank=True, verbose_name=_("kinds"))
+    lifecycle = models.CharField(
+        _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.AGREEMENT_SIGNED
+    )
+    review_status = models.CharField(
+        _("review status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    place = models.CharField(_("place of signing"), max_length=255, blank=True)
+    destination_country = CountryField(_("destination country"), blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="deals", blank=True, verbose_name=_("sectors"))
+    summary = models.TextField(_("summary"), blank=True)
+    confidence = models.DecimalField(_("confidence"), max_digits=3, decimal_places=2, default=Decimal("0"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    usd_total = models.DecimalField(
+        _("USD value"), max_digits=20, decimal_places=2, null=True, blank=True,
+        help_text=_("Largest USD amount of the deal, kept for sorting and filtering."),
+    )  # fmt: skip
+    source_count = models.PositiveIntegerField(_("sources"), default=0)
+    # What the extractor proposed when the draft was created, for learning from corrections.
+    extracted = models.JSONField(default=dict, blank=True, editable=False)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    # Fields a reviewer set by hand; workers never overwrite these.
+    human_set_fields = models.JSONField(default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values), name="deal_review_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(lifecycle__in=Lifecycle.values), name="deal_lifecycle_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values), name="deal_date_precision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True, date_precision=DatePrecision.UNKNOWN)
+                | (Q(signed_on__isnull=False) & ~Q(date_precision=DatePrecision.UNKNOWN)),
+                name="deal_date_has_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=1), name="deal_confidence_between_0_and_1"
+            ),
+            models.CheckConstraint(
+                condition=~Q(review_status=ReviewStatus.DUPLICATE) | Q(duplicate_of__isnull=False),
+                name="deal_duplicate_names_original",
+            ),
+        ]
+        indexes = [
+            # Public listing: approved deals, newest first.
+            models.Index(fields=["review_status", "-signed_on", "-id"], name="deal_status_date_idx"),
+            # Public listing sorted by USD value.
+            models.Index(fields=["review_status", "usd_total"], name="deal_status_usd_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("deal-detail", args=[self.pk])
+
+
+class DealParty(models.Model):
+    """A company taking part in a deal in one role, with its stake where the article gives it."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="parties")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="deal_parties")
+    role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices, default=PartyRole.PARTNER)
+    stake_percent = models.DecimalField(_("stake %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deal party")
+        verbose_name_plural = _("deal parties")
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "company", "role"], name="deal_party_unique_role"),
+            models.CheckConstraint(condition=Q(role__in=PartyRole.values), name="deal_party_role_valid"),
+            models.CheckConstraint(
+                condition=Q(stake_percent__isnull=True) | Q(stake_percent__gte=0, stake_percent__lte=100),
+                name="deal_party_stake_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} as {self.role}"
+
+
+class JointVenture(models.Model):
+    """The company a deal creates, where it sits, and its parent companies."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="joint_venture")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="joint_ventures")
+    location = models.CharField(_("location"), max_length=255, blank=True)
+    parents = models.ManyToManyField(Company, related_name="child_joint_ventures", blank=True)
+
+    class Meta:
+        verbose_name = _("joint venture")
+        verbose_name_plural = _("joint ventures")
+
+    def __str__(self) -> str:
+        return f"JV of deal {self.deal_id}"
+
+
+class Amount(models.Model):
+    """Money a deal commits: a Decimal in an ISO 4217 currency, with its USD value and the rate used.
+
+    ``alternates`` holds the same sum in the other forms the article gives it
+    (300만불(한화 약 33억원): 3,000,000 USD with an alternate of 3,300,000,000 KRW).
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="amounts")
+    kind = models.CharField(_("kind"), max_length=12, choices=AmountKind.choices, default=AmountKind.INVESTMENT)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. USD, KRW"))
+    estimated = models.BooleanField(_("estimated"), default=False)
+    alternates = models.JSONField(default=list, blank=True)
+    original_text = models.CharField(_("original text"), max_length=300, blank=True)
+    usd_value = models.DecimalField(_("USD value"), max_digits=24, decimal_places=2, null=True, blank=True)
+    usd_rate = models.DecimalField(_("rate to USD"), max_digits=20, decimal_places=10, null=True, blank=True)
+    usd_rate_date = models.DateField(_("rate date"), null=True, blank=True)
+    usd_rate_source = models.CharField(_("rate source"), max_length=60, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("amount")
+        verbose_name_plural = _("amounts")
+        constraints = [
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="amount_currency_iso4217"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="amount_value_positive"),
+            models.CheckConstraint(condition=Q(kind__in=AmountKind.values), name="amount_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(usd_value__isnull=True)
+                | Q(usd_rate__isnull=False, usd_rate_date__isnull=False) & ~Q(usd_rate_source=""),
+                name="amount_usd_keeps_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.currency}"
+
+
+class GovernmentInvolvement(models.Model):
+    """A government body or programme involved in a deal, in a role (signatory, broker, host, funder)."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="government")
+    body = models.ForeignKey(GovernmentBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    role = models.CharField(_("role"), max_length=12, choices=GovernmentRole.choices, default=GovernmentRole.BROKER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("government involvement")
+        verbose_name_plural = _("government involvement")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(body__isnull=False) | Q(programme__isnull=False), name="government_names_body_or_programme"
+            ),
+            models.UniqueConstraint(fields=["deal", "body", "role"], name="government_body_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id or self.programme_id} as {self.role}"
+
+
+class DealSource(models.Model):
+    """An article that reports the deal. A deal confirmed by several articles has several."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey("sources.Article", on_delete=models.PROTECT, related_name="deal_sources")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deal source")
+        verbose_name_plural = _("deal sources")
+        constraints = [models.UniqueConstraint(fields=["deal", "article"], name="deal_source_unique")]
+
+    def __str__(self) -> str:
+        return f"deal {self.deal_id} ← article {self.article_id}"
+
+
+class Evidence(models.Model):
+    """The span of an article's cleaned text that a field of a deal was read from."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="evidence")
+    article = models.ForeignKey("sources.Article", on_delete=models.PROTECT, related_name="evidence")
+    field = models.CharField(_("field"), max_length=40)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField(_("quoted text"))
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["article_id", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="evidence_span_ordered"),
+            models.UniqueConstraint(fields=["deal", "article", "field", "start", "end"], name="evidence_unique_span"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} [{self.start}:{self.end}]"

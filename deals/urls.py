@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("deals/", views.deal_list, name="deal-list"),
+    path("deals/<int:pk>/", views.deal_detail, name="deal-detail"),
+    path("companies/<int:pk>/", views.company_detail, name="company-detail"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
+]

@@ -1,0 +1,64 @@
+"""Public pages: approved deals only. Drafts, rejected and duplicate deals answer 404 here."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .export import csv_rows
+from .filters import DealFilterSet
+from .models import Company, DealSource, Evidence, Programme
+from .selectors import public_deals
+
+PER_PAGE_DEFAULT = 25
+PER_PAGE_MAX = 100
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("deal-list")
+
+
+def deal_list(request: HttpRequest) -> HttpResponse:
+    filterset = DealFilterSet(request.GET, queryset=public_deals())
+    if not filterset.is_valid():
+        return render(request, "deals/deal_list.html", {"filter": filterset, "page": None}, status=400)
+    qs = filterset.qs
+    if not request.GET.get("sort"):
+        qs = qs.order_by("-signed_on", "-id")
+    if request.GET.get("export") == "csv":
+        qs = qs.prefetch_related(Prefetch("sources", queryset=DealSource.objects.select_related("article")))
+        response = StreamingHttpResponse(
+            csv_rows(qs.iterator(chunk_size=2000), bom=request.GET.get("bom") == "1"),
+            content_type="text/csv; charset=utf-8",
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="deals-{stamp}.csv"'
+        return response
+    try:
+        per_page = min(max(int(request.GET.get("per_page", PER_PAGE_DEFAULT)), 1), PER_PAGE_MAX)
+    except ValueError:
+        per_page = PER_PAGE_DEFAULT
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "deals/deal_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = get_object_or_404(public_deals(), pk=pk)
+    sources = deal.sources.select_related("article").order_by("article__published_on")
+    evidence = Evidence.objects.filter(deal=deal).select_related("article").order_by("article_id", "start")
+    return render(request, "deals/deal_detail.html", {"deal": deal, "sources": sources, "evidence": evidence})
+
+
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_object_or_404(Company.objects.prefetch_related("aliases"), pk=pk)
+    deals = public_deals().filter(parties__company=company).distinct()
+    return render(request, "deals/company_detail.html", {"company": company, "deals": deals})
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.select_related("body"), pk=pk)
+    deals = public_deals().filter(government__programme=programme).distinct()
+    return render(request, "deals/programme_detail.html", {"programme": programme, "deals": deals})

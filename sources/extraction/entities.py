@@ -1,0 +1,349 @@
+"""Names in an article: companies (with their home country), government bodies, joint ventures.
+
+There is no NER model for this mix of languages, so names are found by their shape: a legal form
+(㈜, Co., Ltd., ООО, 株式会社), a descriptor with a country ("러시아의 기술 강소기업인 비첼사",
+"US battery materials maker Ardent Cell"), an appositive ("Keshet Vision, a Haifa-based developer"),
+a representative in brackets ("제이엠씨(대표 정명근)"), a foreign name in brackets, or a government
+shape (…도, …시, Ministry of …, … Province, KOTRA).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from deals.names import normalize_name
+
+from . import lexicon as lx
+
+KO_WORD = r"[가-힣A-Za-z0-9&·]+"
+KO_PARTICLES = (
+    "와의", "과의", "에서", "으로", "와", "과", "는", "은", "이", "가", "을", "를", "의", "에", "로", "도", "측은", "측이",
+    "측", "이다", "와도", "과도", "하고", "랑",
+)  # fmt: skip
+EN_CAP = r"(?:[A-Z][\w&'’.-]*|&)"
+EN_NAME = rf"{EN_CAP}(?:\s(?:{EN_CAP}|of|and|de|du|la|von|der|für)){{0,5}}"
+_EN_STOP_LEADING = {
+    "The", "A", "An", "In", "On", "At", "By", "For", "With", "And", "But", "Under", "After", "Before", "Shares", "Its",
+    "Their", "His", "Her", "Our", "This", "That", "These", "Both", "Two", "Three", "Der", "Die", "Das", "Den", "Dem",
+    "Eine", "Ein", "Mit", "Von", "Am", "Als", "Wie", "Beide", "Im",
+}  # fmt: skip
+_DE_DESCRIPTOR = re.compile(r"(?:zulieferer|hersteller|unternehmen|konzern|firma|gruppe|anbieter|entwickler|produzent)$", re.I)
+_PERSON_AFTER = re.compile(rf"^\s*[)）]?\s*(?:{lx.TITLE_WORDS})", re.I)
+_PERSON_BEFORE = re.compile(rf"(?:{lx.TITLE_WORDS})\s*$", re.I)
+
+
+@dataclass
+class Entity:
+    """A named organisation with every surface form found, and where each occurs."""
+
+    kind: str  # company | government | jv
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    country: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    representative: str | None = None
+    location: str | None = None
+
+    def forms(self) -> list[str]:
+        return sorted({self.name, *self.aliases}, key=len, reverse=True)
+
+
+def strip_particles(word: str) -> str:
+    for p in KO_PARTICLES:
+        if word.endswith(p) and len(word) - len(p) >= 2:
+            return word[: -len(p)]
+    return word
+
+
+def _clean_en(name: str) -> str:
+    name = name.strip(" ,.;:'\"“”‘’")
+    if "'s " in name or "’s " in name:
+        name = re.split(r"['’]s ", name)[-1]
+    words = name.split()
+    while words and (words[0] in _EN_STOP_LEADING or lx.country_of(words[0]) and words[0] in _demonym_words()):
+        words.pop(0)
+    while words and _DE_DESCRIPTOR.search(words[0]) and len(words) > 1:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _demonym_words() -> set[str]:
+    return {w for ws in lx.DEMONYMS.values() for w in ws if w.isascii()} | {"South", "North"}
+
+
+def _looks_like_person_ko(text: str, start: int, end: int) -> bool:
+    return bool(_PERSON_AFTER.match(text[end : end + 12]) or _PERSON_BEFORE.search(text[max(0, start - 12) : start]))
+
+
+def _is_gov_name(name: str) -> bool:
+    return bool(
+        re.search(r"(?:도|시|군|구|부|청|처|공사|진흥원|공단|위원회|센터|무역관|정부|도청|시청)$", name)
+        or re.search(lx.EN_GOV_HEAD + r"$", name)
+        or name in lx.AGENCIES
+    )
+
+
+class EntityFinder:
+    """Collects entities from one article's text."""
+
+    def __init__(self, text: str, language: str):
+        self.text = text
+        self.language = language
+        self.entities: list[Entity] = []
+
+    # -- registry -------------------------------------------------------------------------------
+    def add(self, kind: str, name: str, start: int, *, country: str | None = None, alias: str | None = None,
+            representative: str | None = None) -> Entity | None:  # fmt: skip
+        name = name.strip(" ,.;:'\"“”‘’「」『』«»")
+        if len(name) < 2 or name.isdigit() or len(name) > 80:
+            return None
+        key = _key(name)
+        for e in self.entities:
+            if any(_key(f) == key for f in e.forms()) or (alias and any(_key(f) == _key(alias) for f in e.forms())):
+                if kind == "jv" or e.kind == kind:
+                    e.kind = "jv" if kind == "jv" else e.kind
+                    e.aliases.add(name)
+                    if alias:
+                        e.aliases.add(alias)
+                    e.country = e.country or country
+                    e.representative = e.representative or representative
+                    return e
+        e = Entity(kind, name, {alias} if alias else set(), country, [], representative)
+        e.spans.append((start, start + len(name)))
+        self.entities.append(e)
+        return e
+
+    # -- companies ------------------------------------------------------------------------------
+    def find(self) -> list[Entity]:
+        t = self.text
+        self._governments()
+        self._joint_ventures()
+        self._companies_ko()
+        self._companies_latin()
+        self._companies_cjk()
+        self._companies_ru()
+        self._short_aliases()
+        self._drop_overlaps()
+        self._locate()
+        return [e for e in self.entities if t and e.spans]
+
+    def _companies_ko(self) -> None:
+        t = self.text
+        for m in re.finditer(rf"{lx.KO_LEGAL_PREFIX}\s?({KO_WORD}(?:\s{KO_WORD})?)", t):
+            name = strip_particles(m.group(1).split()[0]) if " " in m.group(1) else strip_particles(m.group(1))
+            self.add("company", name, m.start(1), country="KR", alias=m.group(0).split()[0] if " " not in m.group(0)[:3] else None)
+        for m in re.finditer(rf"({KO_WORD})\s?{lx.KO_LEGAL_SUFFIX}", t):
+            self.add("company", strip_particles(m.group(1)), m.start(1), country="KR")
+        # 제이엠씨(대표 정명근)
+        for m in re.finditer(rf"({KO_WORD}(?:\s{KO_WORD})?)\s?[(（](?:대표이사|대표|회장|사장|CEO)\s([^)）]{{2,30}})[)）]", t):
+            name = m.group(1).split()[-1]
+            if not _is_gov_name(name):
+                self.add("company", strip_particles(name), m.start(1) + m.group(1).rfind(name),
+                         representative=m.group(2).split(",")[0].strip())  # fmt: skip
+        # 러시아의 기술 강소기업인 비첼사 / 中 란퉈와
+        cre = lx.country_regex()
+        for m in re.finditer(
+            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})", t
+        ):
+            name = strip_particles(m.group(2))
+            if not _is_gov_name(name) and not re.match(r"^\d", name):
+                self.add("company", name, m.start(2), country=lx.country_of(m.group(1)))
+        # 네덜란드 페르하벤 테크놀로지(Verhaven Technology B.V.) / 장쑤란퉈신소재(江苏澜拓新材料, 이하 란퉈)
+        for m in re.finditer(
+            rf"(?:({cre.pattern})\s)?({KO_WORD}(?:\s{KO_WORD}){{0,2}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"
+            rf"(?:[,，]\s*이하\s*['‘\"“]?([^)）'’\"”]{{1,20}})['’\"”]?)?[)）]",
+            t,
+        ):
+            ko, foreign, short = m.group(2), m.group(3).strip(), m.group(4)
+            if _looks_like_person_ko(t, m.start(2), m.end()):
+                continue
+            words = ko.split()
+            has_legal = re.search(lx.EN_LEGAL + r"\.?$", foreign) or re.search(lx.CJK_LEGAL, foreign)
+            if not (m.group(1) or has_legal or short):
+                # Without a cue, only a single word that is already known or ends like a company.
+                if len(words) > 1 or not re.search(r"(?:사|텍|스|즈|칼|랩|소재|화학|전자|제약|바이오|에너지|시스템)$", words[0]):
+                    continue
+            if m.group(1) is None and len(words) > 1:
+                words = words[-1:]
+            name = " ".join(words)
+            if _is_gov_name(name) or _is_gov_name(foreign) or re.match(r"^[A-Z]{2,6}$", foreign):
+                continue
+            country = lx.country_of(m.group(1)) if m.group(1) else None
+            e = self.add("company", strip_particles(name), m.start(2) + len(ko) - len(name), country=country, alias=foreign)
+            if e and short:
+                e.aliases.add(short.strip())
+
+    def _companies_latin(self) -> None:
+        t = self.text
+        for m in re.finditer(rf"({EN_NAME}),?\s({lx.EN_LEGAL})(?![\w])", t):
+            base = _clean_en(m.group(1))
+            if not base or base in _demonym_words() or _is_gov_name(base):
+                continue
+            legal = m.group(2)
+            full = f"{base}{',' if ',' in m.group(0)[len(m.group(1)) : len(m.group(1)) + 2] else ''} {legal}"
+            start = m.start(1) + m.group(1).find(base)
+            self.add("company", full, start, alias=base)
+        cre = lx.country_regex()
+        ru_nouns = r"(?:компани\w*|производител\w*|фирм\w*|групп\w*|концерн\w*)"
+        for m in re.finditer(
+            rf"({cre.pattern})(?:[\w-]*)\s(?:[a-zа-яё][\w-]*\s){{0,4}}?(?:{lx.COMPANY_NOUNS_EN}|{ru_nouns}|[A-Za-zäöü]*(?:zulieferer|hersteller|konzern|unternehmen))\s({EN_NAME})",
+            t,
+        ):
+            name = _clean_en(m.group(2))
+            name = re.sub(rf"\s{lx.EN_LEGAL}$", "", name) if name else name
+            if name and not _is_gov_name(name) and name.split()[0] not in _EN_STOP_LEADING:
+                self.add("company", name, m.start(2) + m.group(2).find(name), country=lx.country_of(m.group(1)))
+        for m in re.finditer(
+            rf"({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b", t
+        ):
+            name = _clean_en(m.group(1))
+            if not name or _is_gov_name(name) or name in _demonym_words():
+                continue
+            descr = m.group(2)
+            country = None
+            cm = lx.country_regex().search(descr)
+            if cm:
+                country = lx.country_of(cm.group(0))
+            country = country or lx.city_country(descr)
+            self.add("company", name, m.start(1) + m.group(1).find(name), country=country)
+
+    def _companies_cjk(self) -> None:
+        t = self.text
+        for m in re.finditer(
+            rf"(?:^|[、，,。\s与和和及]|企业|公司|企業|メーカー)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{{2,14}}?)({lx.CJK_LEGAL})", t, re.M
+        ):
+            self.add("company", m.group(1) + m.group(2), m.start(1), alias=m.group(1))
+        for m in re.finditer(rf"(株式会社)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{{2,14}}?)(?=[（(、，。\s]|は|が|と)", t):
+            self.add("company", m.group(0), m.start(), alias=m.group(2))
+
+    def _companies_ru(self) -> None:
+        t = self.text
+        for m in re.finditer(rf"({lx.RU_LEGAL})\s«([^»]{{2,60}})»", t):
+            self.add("company", m.group(0), m.start(), alias=m.group(2))
+        for m in re.finditer(r"«([^»]{2,40})»", t):
+            inner = m.group(1)
+            for e in self.entities:
+                if e.kind == "company" and t[max(0, m.start() - 70) : m.start()].rstrip(" (").endswith(tuple(e.forms())):
+                    e.aliases.add(inner)
+
+    # -- government -----------------------------------------------------------------------------
+    def _governments(self) -> None:
+        t = self.text
+        for name in lx.KO_PROVINCES:
+            for m in re.finditer(re.escape(name), t):
+                self.add("government", name, m.start(), country="KR")
+        for m in re.finditer(rf"(?<![가-힣])({lx.KO_NATIONAL})", t):
+            self.add("government", m.group(1), m.start(), country="KR")
+        for m in re.finditer(r"(?<![가-힣])((?:[가-힣]{1,6}시\s)?[가-힣]{1,5}(?:시|군|구))(?=[·,]|와\s|과\s|와$|는\s|은\s|가\s|와\s?함께|\s관계자|\s정부|청[은이에])", t):
+            name = m.group(1)
+            if name.endswith(("회사", "지시", "일시", "동시", "당시", "수시", "표시", "도시")):
+                continue
+            e = self.add("government", name, m.start(), country="KR")
+            if e and " " in name:
+                e.aliases.add(name.split()[-1])
+        for m in re.finditer(r"(?<![가-힣A-Za-z])((?:[가-힣]{2,12}|[A-Z]{2,6})(?:진흥공사|진흥원|진흥청|경제자유구역청|개발청|공사|공단|무역관|투자지원센터|투자유치단))", t):
+            self.add("government", m.group(1), m.start())
+        for agency in lx.AGENCIES:
+            for m in re.finditer(rf"(?<![\w]){re.escape(agency)}(?![\w])", t):
+                self.add("government", agency, m.start())
+        for m in re.finditer(rf"((?:{EN_CAP}\s){{1,5}}{lx.EN_GOV_HEAD})(?:\s\(([A-Z]{{2,8}})\))?", t):
+            name = _clean_en(m.group(1))
+            if len(name.split()) >= 2 and not name.lower().startswith(("the ", "a ")):
+                self.add("government", name, m.start(1) + m.group(1).find(name), alias=m.group(2))
+        for m in re.finditer(r"(Ministry of [A-Z][\w]*(?:(?:,\s|\sand\s|\s&\s)[A-Z][\w]*)*)(?:\s\(([A-Z]{2,8})\))?", t):
+            self.add("government", m.group(1), m.start(1), alias=m.group(2))
+        for m in re.finditer(r"((?:[A-Z][\w-]+\s){1,3}government|[A-Z][\w-]+['’]s (?:economy |economic |industry |trade )?ministry)", t):
+            self.add("government", _clean_en(m.group(1)) if "'" not in m.group(1) and "’" not in m.group(1) else m.group(1), m.start(1))
+        for m in re.finditer(
+            r"((?:Агентство|Министерство|Правительство|правительство|Администрация|администрация|Фонд|Корпорация)"
+            r"(?:\s[а-яё]+){0,4}\s[А-ЯЁ][а-яё]+(?:ой|ого)?\s(?:области|края|республики|района|города|Республики))", t
+        ):
+            self.add("government", m.group(1), m.start(1), country="RU")
+        for m in re.finditer(r"((?:[A-ZÄÖÜ][\wäöüß]*-?\s(?:und\s)?)?[A-ZÄÖÜ][\wäöüß]*(?:ministerium|gesellschaft|agentur)\s[A-ZÄÖÜ][\wäöüß-]+)(?:\s\(([A-Z]{2,6})\))?", t):
+            self.add("government", m.group(1), m.start(1), alias=m.group(2))
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区|府))(?=および|と|、|は|の|および|和|与|，)", t):
+            self.add("government", m.group(1), m.start(1))
+
+    # -- joint ventures -------------------------------------------------------------------------
+    def _joint_ventures(self) -> None:
+        t = self.text
+        patterns = [
+            rf"합작\s?(?:법인|회사)(?:인|명은|명|은)?\s?['‘\"“]?({KO_WORD})['’\"”]?",
+            rf"({KO_WORD})['’\"”]?(?:이라는|라는)\s합작",
+            rf"(?:joint venture|new company|venture|JV)(?:,|\s(?:called|named))\s(?:to be named\s|will be named\s|called\s|named\s)?({EN_NAME}(?:,?\s{lx.EN_LEGAL})?)",
+            rf"(?:СП|[Сс]овместн\w+ предприяти\w+)\s((?:ООО\s)?«[^»]{{2,60}}»)",
+            rf"(?:设立|成立|合资公司)\s?([\u4e00-\u9fffA-Za-z]{{2,20}}?(?:有限公司|股份有限公司))",
+            r"合弁会社「([^」]{2,30})」",
+        ]
+        for p in patterns:
+            for m in re.finditer(p, t):
+                raw = m.group(1)
+                name = strip_particles(raw) if re.match(r"[가-힣]", raw) else _clean_en(raw) if raw[0].isascii() else raw
+                if not name or name in {"the", "The"} or _is_gov_name(name) or re.match(r"^(?:설립|계약|추진|자본금)", name):
+                    continue
+                alias = None
+                after = t[m.end(1) : m.end(1) + 60]
+                am = re.match(r"\s?[(（]([^)）]{2,50})[)）]", after)
+                if am:
+                    alias = am.group(1)
+                rm = re.match(r"«([^»]+)»", name.replace("ООО ", ""))
+                if rm:
+                    alias = rm.group(1)
+                base = re.sub(rf",?\s{lx.EN_LEGAL}$", "", name) if name[0].isascii() else None
+                e = self.add("jv", name, m.start(1), alias=alias or (base if base and base != name else None))
+                if e and base and base != name:
+                    e.aliases.add(base)
+
+    # -- aliases and spans ----------------------------------------------------------------------
+    def _short_aliases(self) -> None:
+        """'Ardent Cell Technologies Inc.' is 'Ardent' later on; '알던 머티리얼즈' is '알던'."""
+        t = self.text
+        for e in self.entities:
+            if e.kind == "government":
+                continue
+            for form in list(e.forms()):
+                first = form.split()[0] if " " in form else None
+                if first and len(first) >= 2 and first not in _EN_STOP_LEADING:
+                    first = first.rstrip(",")
+                    n = len(re.findall(rf"(?<![\w]){re.escape(first)}(?![\w])", t))
+                    n_full = len(re.findall(re.escape(form), t))
+                    if n > n_full and not lx.country_of(first) and not _is_gov_name(first):
+                        e.aliases.add(first)
+            for form in e.forms():
+                for m in re.finditer(re.escape(form), t):
+                    if (m.start(), m.end()) not in e.spans:
+                        e.spans.append((m.start(), m.end()))
+            e.spans.sort()
+
+    def _drop_overlaps(self) -> None:
+        """A company name that is also a government body or JV is that, not a company."""
+        gov_keys = {_key(f) for e in self.entities if e.kind in ("government", "jv") for f in e.forms()}
+        self.entities = [
+            e for e in self.entities if e.kind != "company" or not any(_key(f) in gov_keys for f in e.forms())
+        ]
+        # Drop company names that are only part of a longer company name of the same entity set.
+        companies = [e for e in self.entities if e.kind == "company"]
+        for a in companies:
+            for b in companies:
+                if a is not b and a in self.entities and b in self.entities:
+                    if any(_key(fa) and _key(fa) == _key(fb) for fa in a.forms() for fb in b.forms()):
+                        b.aliases |= set(a.forms())
+                        b.country = b.country or a.country
+                        self.entities.remove(a)
+
+    def _locate(self) -> None:
+        t = self.text
+        for e in self.entities:
+            if e.kind != "jv":
+                continue
+            for s, _ in e.spans:
+                window = t[max(0, s - 60) : s + 160]
+                m = re.search(r"([가-힣]{2,6}(?:시|군|구|도))에\s(?:설립|세우|둥지)", window) or re.search(
+                    r"(?:based|registered|located|headquartered) in ([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", window
+                ) or re.search(r"разместится в ([\w\s]{3,30}?)[.,]", window)
+                if m:
+                    e.location = m.group(1).strip()
+                    break
+
+
+def _key(name: str) -> str:
+    return normalize_name(name)

@@ -1,0 +1,191 @@
+"""Deal frames: which sentences report a concluded agreement, and which names, sums and dates
+belong to each deal.
+
+A deal sentence has an agreement or deal word, a verb that concludes it, no word of plans,
+talks, rumours or cancellation, and a named company or joint venture. Sentences that follow and
+name the same parties add their amounts, kinds and dates. "각각"/"each"/"respectively" with
+several companies makes one deal per company.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon as lx
+from .amounts import Money, find_amounts
+from .dates import FoundDate, resolve_dates
+from .entities import Entity
+
+_SENT_RE = re.compile(r"[^\n]+?(?:(?<=[.!?。！？])(?=\s)|(?<=다\.)|$)|[^\n]+", re.M)
+_EACH_RE = re.compile(r"각각|각자|\beach\b|respectively|separately|соответственно|それぞれ|分别", re.I)
+_SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[^a-z0-9])|(?<=다\.)\s*|(?<=[。！？])|\n+")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    concluded: bool = False
+    negated: bool = False
+
+
+@dataclass
+class Frame:
+    """One deal as assembled from the article's sentences."""
+
+    companies: list[Entity] = field(default_factory=list)
+    jv: Entity | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    amounts: list[Money] = field(default_factory=list)
+    kinds: list[tuple[str, int, int]] = field(default_factory=list)
+    government: list[Entity] = field(default_factory=list)
+    date: FoundDate | None = None
+
+
+def sentences_of(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    pos = 0
+    for part in _SPLIT_RE.split(text):
+        if part is None:
+            continue
+        idx = text.find(part, pos)
+        if idx < 0:
+            continue
+        pos = idx + len(part)
+        stripped = part.strip()
+        if len(stripped) < 2:
+            continue
+        start = idx + (len(part) - len(part.lstrip()))
+        out.append(Sentence(start, start + len(stripped), stripped))
+    return out
+
+
+def _mentions(entity: Entity, s: Sentence) -> bool:
+    return any(a >= s.start and b <= s.end for a, b in entity.spans)
+
+
+def _first_mention(entity: Entity, s: Sentence) -> int:
+    return min((a for a, b in entity.spans if a >= s.start and b <= s.end), default=10**9)
+
+
+def build_frames(text: str, entities: list[Entity], language: str, published: dt.date | None,
+                 body_start: int) -> list[Frame]:  # fmt: skip
+    sentences = [s for s in sentences_of(text) if s.end > body_start]
+    companies = [e for e in entities if e.kind == "company"]
+    jvs = [e for e in entities if e.kind == "jv"]
+    govs = [e for e in entities if e.kind == "government"]
+    for s in sentences:
+        s.concluded = bool(lx.CONCLUDED_RE.search(s.text))
+        s.negated = bool(lx.NEGATED_RE.search(s.text))
+
+    frames: list[Frame] = []
+    frame_of_sentence: dict[int, Frame] = {}
+    for i, s in enumerate(sentences):
+        has_agreement = re.search(lx.AGREEMENT_WORDS, s.text, re.I) or any(r.search(s.text) for r in lx.KIND_RES.values())
+        if not (s.concluded and not s.negated and has_agreement):
+            continue
+        named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
+        jv_here = [j for j in jvs if _mentions(j, s)]
+        if not named and not jv_here:
+            # "The partners signed ..." continues the previous deal.
+            if frames and i - 1 in frame_of_sentence:
+                frames[-1].sentences.append(s)
+                frame_of_sentence[i] = frames[-1]
+            continue
+        if len(named) >= 2 and _EACH_RE.search(s.text):
+            for c in named:
+                f = Frame(companies=[c], sentences=[s])
+                frames.append(f)
+            frame_of_sentence[i] = frames[-1]
+            continue
+        target = None
+        for f in frames:
+            if any(c in f.companies for c in named) or (jv_here and f.jv in jv_here):
+                target = f
+                break
+        if target is None:
+            target = Frame()
+            frames.append(target)
+        for c in named:
+            if c not in target.companies:
+                target.companies.append(c)
+        if jv_here and target.jv is None:
+            target.jv = jv_here[0]
+        target.sentences.append(s)
+        frame_of_sentence[i] = target
+
+    # Later sentences naming a deal's parties (or following it directly) add details.
+    for i, s in enumerate(sentences):
+        if i in frame_of_sentence or (s.negated and lx.CANCEL_RE.search(s.text)):
+            continue
+        owners = [f for f in frames if any(_mentions(c, s) for c in f.companies) or (f.jv and _mentions(f.jv, s))]
+        if not owners and i - 1 in frame_of_sentence and not any(_mentions(c, s) for c in companies):
+            owners = [frame_of_sentence[i - 1]]
+        if len(owners) == 1:
+            owners[0].sentences.append(s)
+            frame_of_sentence[i] = owners[0]
+        elif owners:
+            for f in owners:
+                f.sentences.append(s)
+
+    out = []
+    for f in frames:
+        f.sentences.sort(key=lambda s: s.start)
+        if any(lx.CANCEL_RE.search(s.text) for s in f.sentences if s.concluded or s.negated) and not _reaffirmed(f):
+            continue
+        for s in f.sentences:
+            for j in jvs:
+                if f.jv is None and _mentions(j, s):
+                    f.jv = j
+        if f.jv in f.companies:
+            f.companies.remove(f.jv)
+        _fill(f, text, language, published, govs, sentences)
+        out.append(f)
+    return out
+
+
+def _reaffirmed(f: Frame) -> bool:
+    return False
+
+
+def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
+          all_sentences: list[Sentence]) -> None:  # fmt: skip
+    seen_values = set()
+    for s in f.sentences:
+        for money in find_amounts(s.text, language=language):
+            before = s.text[max(0, money.start - 40) : money.start]
+            after = s.text[money.end : money.end + 25]
+            if lx.NON_DEAL_AMOUNT_RE.search(before) or re.match(r"\s*(?:규모의?\s)?(?:시장|market)", after, re.I):
+                continue
+            key = (money.currency, money.value)
+            if key in seen_values:
+                continue
+            seen_values.add(key)
+            money.start += s.start
+            money.end += s.start
+            for alt in money.alternates:
+                alt.start += s.start
+                alt.end += s.start
+            f.amounts.append(money)
+        for kind, rx in lx.KIND_RES.items():
+            m = rx.search(s.text)
+            if m and (s.concluded or kind in ("joint_venture", "investment")):
+                if kind == "investment" and not (f.amounts or s.concluded):
+                    continue
+                f.kinds.append((kind, s.start + m.start(), s.start + m.end()))
+        if f.date is None and (s.concluded or s is f.sentences[0]):
+            dates = resolve_dates(s.text, s.start, published)
+            dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
+            if dates:
+                f.date = dates[0]
+    if f.jv and not any(k == "joint_venture" for k, _, _ in f.kinds):
+        s0 = f.jv.spans[0]
+        f.kinds.append(("joint_venture", s0[0], s0[1]))
+    # Government bodies that sign, broker or host: named in the deal's sentences or the lead.
+    lead = all_sentences[:2]
+    for g in govs:
+        if any(_mentions(g, s) for s in f.sentences) or any(
+            _mentions(g, s) and lx.BROKER_RE.search(s.text) for s in lead + [x for x in all_sentences if lx.BROKER_RE.search(x.text) and any(_mentions(c, x) for c in f.companies)]
+        ):
+            f.government.append(g)
