@@ -103,9 +103,13 @@ def find_dateline(header: str, body_start: str) -> dt.date | None:
         line = header[line_start : line_end if line_end >= 0 else len(header)]
         if len(line.strip()) <= len(f.text) + 25 and not re.search(r"\((?:[월화수목금토일]|mon|tue|wed|thu|fri|sat|sun)", line, re.I):
             return f.date  # a date standing alone under the title (not the "2025.12.16 (화)" page clock)
-    opening = body_start[:200]
-    for f in find_absolute_dates(opening):
-        if f.start < 120:
+    opening = body_start[:400]
+    dates = find_absolute_dates(opening)
+    for f in dates:
+        if _LABEL_RE.search(opening[max(0, f.start - 30) : f.start]) or re.search(r"(?i)(?:updated|posted|published)\W", opening[max(0, f.start - 40) : f.start]):
+            return f.date
+    for f in dates:
+        if f.start < 250:
             return f.date
     return None
 

@@ -19,7 +19,7 @@ KO_PARTICLES = (
     "와의", "과의", "에서", "으로", "와", "과", "는", "은", "이", "가", "을", "를", "의", "에", "로", "도", "측은", "측이",
     "측", "이다", "와도", "과도", "하고", "랑",
 )  # fmt: skip
-EN_CAP = r"(?:[A-Z][\w&'’.-]*|&)"
+EN_CAP = r"(?:(?!(?:Co|Ltd|Inc|LLC|Corp|GmbH|Pvt|Pte|PLC|AG|SE)\b)[A-Z][\w&'’.-]*|&)"
 EN_NAME = rf"{EN_CAP}(?:\s(?:{EN_CAP}|of|and|de|du|la|von|der|für)){{0,5}}"
 _EN_STOP_LEADING = {
     "The", "A", "An", "In", "On", "At", "By", "For", "With", "And", "But", "Under", "After", "Before", "Shares", "Its",
@@ -121,8 +121,10 @@ class EntityFinder:
         self._companies_latin()
         self._companies_cjk()
         self._companies_ru()
-        self._short_aliases()
         self._drop_overlaps()
+        self._short_aliases()
+        self._drop_generic()
+        self._countries()
         self._locate()
         return [e for e in self.entities if t and e.spans]
 
@@ -142,7 +144,7 @@ class EntityFinder:
         # 러시아의 기술 강소기업인 비첼사 / 中 란퉈와
         cre = lx.country_regex()
         for m in re.finditer(
-            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})", t
+            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})", t
         ):
             name = strip_particles(m.group(2))
             if not _is_gov_name(name) and not re.match(r"^\d", name):
@@ -209,7 +211,7 @@ class EntityFinder:
     def _companies_cjk(self) -> None:
         t = self.text
         for m in re.finditer(
-            rf"(?:^|[、，,。\s与和和及]|企业|公司|企業|メーカー)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{{2,14}}?)({lx.CJK_LEGAL})", t, re.M
+            rf"(?:^|[、，,。\s与和及]|企业|公司|企業|メーカー|设立|成立)((?:(?!企业|公司|与|和|设立|成立|将|的|在)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]){{2,14}}?)({lx.CJK_LEGAL})", t, re.M
         ):
             self.add("company", m.group(1) + m.group(2), m.start(1), alias=m.group(1))
         for m in re.finditer(rf"(株式会社)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{{2,14}}?)(?=[（(、，。\s]|は|が|と)", t):
@@ -260,7 +262,7 @@ class EntityFinder:
             self.add("government", m.group(1), m.start(1), country="RU")
         for m in re.finditer(r"((?:[A-ZÄÖÜ][\wäöüß]*-?\s(?:und\s)?)?[A-ZÄÖÜ][\wäöüß]*(?:ministerium|gesellschaft|agentur)\s[A-ZÄÖÜ][\wäöüß-]+)(?:\s\(([A-Z]{2,6})\))?", t):
             self.add("government", m.group(1), m.start(1), alias=m.group(2))
-        for m in re.finditer(r"([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区|府))(?=および|と|、|は|の|および|和|与|，)", t):
+        for m in re.finditer(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区))(?=および|と|、|は|の|和|与|，)", t):
             self.add("government", m.group(1), m.start(1))
 
     # -- joint ventures -------------------------------------------------------------------------
@@ -297,16 +299,18 @@ class EntityFinder:
     def _short_aliases(self) -> None:
         """'Ardent Cell Technologies Inc.' is 'Ardent' later on; '알던 머티리얼즈' is '알던'."""
         t = self.text
+        firsts = {}
         for e in self.entities:
-            if e.kind == "government":
-                continue
-            for form in list(e.forms()):
+            for form in e.forms():
+                firsts.setdefault(form.split()[0], set()).add(id(e))
+        for e in self.entities:
+            for form in list(e.forms()) if e.kind == "company" else []:
                 first = form.split()[0] if " " in form else None
                 if first and len(first) >= 2 and first not in _EN_STOP_LEADING:
                     first = first.rstrip(",")
                     n = len(re.findall(rf"(?<![\w]){re.escape(first)}(?![\w])", t))
                     n_full = len(re.findall(re.escape(form), t))
-                    if n > n_full and not lx.country_of(first) and not _is_gov_name(first):
+                    if n > n_full and not lx.country_of(first) and not _is_gov_name(first) and firsts.get(first) == {id(e)}:
                         e.aliases.add(first)
             for form in e.forms():
                 for m in re.finditer(re.escape(form), t):
@@ -320,7 +324,18 @@ class EntityFinder:
         self.entities = [
             e for e in self.entities if e.kind != "company" or not any(_key(f) in gov_keys for f in e.forms())
         ]
-        # Drop company names that are only part of a longer company name of the same entity set.
+        # "Ardent Cell" and "Ardent Cell Technologies Inc." are one company: keep the longer.
+        companies = [e for e in self.entities if e.kind == "company"]
+        for a in companies:
+            for b in companies:
+                if a is b or a not in self.entities or b not in self.entities:
+                    continue
+                if any(fb.startswith(fa + " ") for fa in a.forms() for fb in b.forms() if len(fa) >= 4):
+                    b.aliases |= set(a.forms())
+                    b.country = b.country or a.country
+                    b.representative = b.representative or a.representative
+                    b.spans = sorted(set(b.spans) | set(a.spans))
+                    self.entities.remove(a)
         companies = [e for e in self.entities if e.kind == "company"]
         for a in companies:
             for b in companies:
@@ -329,6 +344,38 @@ class EntityFinder:
                         b.aliases |= set(a.forms())
                         b.country = b.country or a.country
                         self.entities.remove(a)
+
+    def _drop_generic(self) -> None:
+        """Descriptors caught as names ("중소기업인", "제조업체", "Company") are not companies."""
+        generic = re.compile(
+            r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분)|"
+            r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",
+            re.I,
+        )
+        self.entities = [e for e in self.entities if e.kind == "government" or not generic.match(e.name)]
+
+    def _countries(self) -> None:
+        """A country cue just before a name ("러시아의 기술 강소기업인 비첼사", "South Korea's Haneul")."""
+        t = self.text
+        cre = lx.country_regex()
+        for e in self.entities:
+            if e.kind != "company" or e.country:
+                continue
+            for s, _ in e.spans:
+                window = t[max(0, s - 45) : s]
+                window = re.split(r"[.。!?\n]|다\.|\band\b|와\s|과\s|,\s", window)[-1]
+                found = list(cre.finditer(window))
+                if found:
+                    e.country = lx.country_of(found[-1].group(0))
+                    break
+                after = t[e.spans[0][1] : e.spans[0][1] + 40]
+                m = re.match(r"(?:\s(?:Ltd\.?|Inc\.?))?,?\s(?:of|from|in|aus|из)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", after)
+                if m and (lx.city_country(m.group(1)) or lx.country_of(m.group(1))):
+                    e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
+                    break
+            if not e.country and self.language == "ko" and re.fullmatch(r"[가-힣0-9 ]+", e.name):
+                if not any(re.search(r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]", a) for a in e.aliases):
+                    e.country = "KR"  # a Hangul-only name in Korean news is a domestic company
 
     def _locate(self) -> None:
         t = self.text

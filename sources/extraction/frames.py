@@ -43,7 +43,23 @@ class Frame:
     date: FoundDate | None = None
 
 
+_ABBREV_END_RE = re.compile(
+    r"(?:\b(?:Co|Ltd|Inc|Pte|Pvt|Corp|Bhd|St|Mr|Mrs|Ms|Dr|No|Jr|Sr|vs|approx|Rs|U\.S|e\.g|i\.e|[A-Z])\.)$"
+)
+
+
 def sentences_of(text: str) -> list[Sentence]:
+    merged: list[Sentence] = []
+    for s in _split(text):
+        if merged and _ABBREV_END_RE.search(merged[-1].text) and "\n" not in text[merged[-1].end : s.start]:
+            prev = merged[-1]
+            merged[-1] = Sentence(prev.start, s.end, text[prev.start : s.end])
+        else:
+            merged.append(s)
+    return merged
+
+
+def _split(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for part in _SPLIT_RE.split(text):
@@ -71,7 +87,9 @@ def _first_mention(entity: Entity, s: Sentence) -> int:
 
 def build_frames(text: str, entities: list[Entity], language: str, published: dt.date | None,
                  body_start: int) -> list[Frame]:  # fmt: skip
-    sentences = [s for s in sentences_of(text) if s.end > body_start]
+    all_sentences = sentences_of(text)
+    sentences = [s for s in all_sentences if s.end > body_start]
+    headline = [s for s in all_sentences if s.end <= body_start]
     companies = [e for e in entities if e.kind == "company"]
     jvs = [e for e in entities if e.kind == "jv"]
     govs = [e for e in entities if e.kind == "government"]
@@ -140,7 +158,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
                     f.jv = j
         if f.jv in f.companies:
             f.companies.remove(f.jv)
-        _fill(f, text, language, published, govs, sentences)
+        _fill(f, text, language, published, govs, sentences, headline)
         out.append(f)
     return out
 
@@ -150,9 +168,12 @@ def _reaffirmed(f: Frame) -> bool:
 
 
 def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
-          all_sentences: list[Sentence]) -> None:  # fmt: skip
+          all_sentences: list[Sentence], headline: list[Sentence]) -> None:  # fmt: skip
     seen_values = set()
     for s in f.sentences:
+        names_a_party = any(_mentions(c, s) for c in f.companies) or (f.jv is not None and _mentions(f.jv, s))
+        if not names_a_party and lx.NON_DEAL_AMOUNT_RE.search(s.text):
+            continue  # a total, forecast or market size in a sentence that names no party
         for money in find_amounts(s.text, language=language):
             before = s.text[max(0, money.start - 40) : money.start]
             after = s.text[money.end : money.end + 25]
@@ -179,13 +200,20 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
             if dates:
                 f.date = dates[0]
+    if f.date is None:
+        # The event's date is often given once, in the lead ("signed on Oct. 4 at the roadshow").
+        for s in all_sentences[:3]:
+            dates = [d for d in resolve_dates(s.text, s.start, published) if published is None or d.date <= published]
+            if dates:
+                f.date = dates[0]
+                break
     if f.jv and not any(k == "joint_venture" for k, _, _ in f.kinds):
         s0 = f.jv.spans[0]
         f.kinds.append(("joint_venture", s0[0], s0[1]))
     # Government bodies that sign, broker or host: named in the deal's sentences or the lead.
-    lead = all_sentences[:2]
+    lead = all_sentences[:2] + [h for h in headline if re.search(lx.AGREEMENT_WORDS, h.text, re.I)]
     for g in govs:
         if any(_mentions(g, s) for s in f.sentences) or any(
-            _mentions(g, s) and lx.BROKER_RE.search(s.text) for s in lead + [x for x in all_sentences if lx.BROKER_RE.search(x.text) and any(_mentions(c, x) for c in f.companies)]
+            _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline) for s in lead + [x for x in all_sentences if lx.BROKER_RE.search(x.text) and any(_mentions(c, x) for c in f.companies)]
         ):
             f.government.append(g)

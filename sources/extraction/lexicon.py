@@ -184,7 +184,7 @@ NEGATED_RE = re.compile(
     r"планиру\w*|намерен\w*|ведут переговоры|обсужда\w*|расторг\w*|отмен\w*|"
     r"検討|予定|計画|交渉中|見通し|解消|撤回|中止|"
     r"拟|计划|洽谈|有望|终止|取消|"
-    r"plant\b|erwägt|Gespräche|geplatzt|abgesagt|gekündigt|aufgelöst",
+    r"plant\s(?:den|die|das|eine|einen|ein)\b|erwägt|Gespräche|geplatzt|abgesagt|gekündigt|aufgelöst",
     re.I,
 )
 CANCEL_RE = re.compile(
@@ -207,7 +207,8 @@ KIND_RES = {k: re.compile(v, re.I) for k, v in KIND_PATTERNS.items()}
 NON_DEAL_AMOUNT_RE = re.compile(
     r"총\s?$|누적|시장|매출|영업이익|순이익|실적|주가|시가총액|자산|추산|규모로\s?커|연\s?매출|연산|생산액|수출액|"
     r"\b(?:market|revenue|revenues|sales|turnover|profit|earnings|combined|totall?ed|in total|a total of|"
-    r"pledges|FDI|foreign direct investment|raised|valuation|market cap|shares|annual output)\b|"
+    r"pledges|FDI|foreign direct investment|raised|valuation|market cap|shares|annual output|forecast|estimates?|"
+    r"aims? for|target|so far this year|this year)\b|전망|목표|올해|"
     r"рын\w*|общий объ[её]м|выручк\w*|прибыл\w*|"
     r"市場|市场|売上高|売上|年产值|产值|营收|"
     r"Gesamtvolumen|Umsatz|Markt\w*",
