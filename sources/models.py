@@ -58,7 +58,8 @@ class Article(models.Model):
     filename = models.CharField(_("file name"), max_length=500, blank=True)
     raw = models.BinaryField(_("raw bytes"))
     content_type = models.CharField(_("content type"), max_length=200, blank=True)
-    content_hash = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    # NULL when nothing was received (an unreachable URL), so such failures never collide.
+    content_hash = models.CharField(_("SHA-256"), max_length=64, unique=True, null=True, blank=True)
     encoding = models.CharField(_("detected encoding"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True, db_index=True)
@@ -73,6 +74,8 @@ class Article(models.Model):
     extraction = models.JSONField(_("extraction result"), null=True, blank=True, editable=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     processing_started_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task id that claimed the row; a redelivered message (same id) may claim it again.
+    claim_token = models.CharField(max_length=64, blank=True, editable=False)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 
     class Meta:

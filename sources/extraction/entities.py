@@ -166,6 +166,8 @@ class EntityFinder:
                     continue
             if m.group(1) is None and len(words) > 1:
                 words = words[-1:]
+            while len(words) > 1 and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", words[0]):
+                words.pop(0)  # "제약사 리버스톤 테라퓨틱스": the descriptor is not part of the name
             name = " ".join(words)
             if _is_gov_name(name) or _is_gov_name(foreign) or re.match(r"^[A-Z]{2,6}$", foreign):
                 continue
@@ -349,6 +351,7 @@ class EntityFinder:
         """Descriptors caught as names ("중소기업인", "제조업체", "Company") are not companies."""
         generic = re.compile(
             r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분)|"
+            r"설립|체결|추진|합작|생산|공장|기술|사업|협력|개발|제조|양산|건설|유치|진출|공급|수출|인수|"
             r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",
             re.I,
         )

@@ -17,6 +17,7 @@ from .dates import FoundDate, resolve_dates
 from .entities import Entity
 
 _SENT_RE = re.compile(r"[^\n]+?(?:(?<=[.!?。！？])(?=\s)|(?<=다\.)|$)|[^\n]+", re.M)
+_ANNOUNCED_RE = re.compile(r"\s?(?:\(현지시간\)\s?)?(?:밝혔|발표|전했|공시|said|announced)")
 _EACH_RE = re.compile(r"각각|각자|\beach\b|respectively|separately|соответственно|それぞれ|分别", re.I)
 _SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[^a-z0-9])|(?<=다\.)\s*|(?<=[。！？])|\n+")
 
@@ -105,11 +106,13 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             continue
         named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
         jv_here = [j for j in jvs if _mentions(j, s)]
+        if not named and frames and (jv_here or i - 1 in frame_of_sentence):
+            # "The partners signed ...", "양사는 합작법인 X를 세우기로 했다": the previous deal goes on.
+            frames[-1].sentences.append(s)
+            frames[-1].jv = frames[-1].jv or (jv_here[0] if jv_here else None)
+            frame_of_sentence[i] = frames[-1]
+            continue
         if not named and not jv_here:
-            # "The partners signed ..." continues the previous deal.
-            if frames and i - 1 in frame_of_sentence:
-                frames[-1].sentences.append(s)
-                frame_of_sentence[i] = frames[-1]
             continue
         if len(named) >= 2 and _EACH_RE.search(s.text):
             for c in named:
@@ -198,6 +201,8 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
         if f.date is None and (s.concluded or s is f.sentences[0]):
             dates = resolve_dates(s.text, s.start, published)
             dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
+            # "…했다고 12일 밝혔다" dates the announcement, not the signing.
+            dates = [d for d in dates if not _ANNOUNCED_RE.match(text[d.end : d.end + 12])] or dates[:0]
             if dates:
                 f.date = dates[0]
     if f.date is None:

@@ -130,7 +130,7 @@ COMPANY_NOUNS_EN = (
     r"giant|conglomerate|specialist|designer|distributor|fund|investor|chipmaker|automaker|carmaker|"
     r"drugmaker|biotech|insurer|bank)"
 )
-COMPANY_NOUNS_KO = r"(?:기업|업체|회사|그룹|스타트업|메이커|제조사|제약사|제조업체|전문기업|강소기업|벤처|법인|사)"
+COMPANY_NOUNS_KO = r"(?:기업|업체|회사|그룹|스타트업|메이커|제조사|제약사|제조업체|전문기업|강소기업|벤처|사)"
 
 # Government bodies.
 KO_PROVINCES = [

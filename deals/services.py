@@ -1,0 +1,295 @@
+"""Workflows on deals: writing drafts from extraction results, and the reviewers' decisions.
+
+Every function here is atomic. Workers call ``draft_upsert``; the admin calls the review
+services. A field a reviewer changed is in ``Deal.human_set_fields`` and no worker overwrites it.
+"""
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sources.extraction.rates import Rate, to_usd
+
+from .models import (
+    Amount, BodyLevel, Company, CompanyAlias, DatePrecision, Deal, DealKind, DealParty, DealSource, Evidence,
+    GovernmentBody, GovernmentBodyAlias, GovernmentInvolvement, JointVenture, Lifecycle, ReviewStatus, Sector,
+)  # fmt: skip
+from .names import normalize_name
+
+# Fields of Deal a draft_upsert may write, unless a reviewer set them.
+EXTRACTED_FIELDS = ("title", "kinds", "signed_on", "place", "destination_country", "sectors", "confidence",
+                    "lifecycle", "parties", "amounts", "government", "joint_venture")  # fmt: skip
+DATE_WINDOW_DAYS = 45
+
+
+def _lock(key: str) -> None:
+    """Serialise writers on one name across workers (PostgreSQL advisory lock, released at commit).
+
+    Two workers reading two articles about the same company must not both create it.
+    SQLite serialises all writers already.
+    """
+    if connection.vendor == "postgresql":
+        h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [h])
+
+
+def company_match_or_create(*, name: str, aliases: list[str], country: str | None) -> Company:
+    """The company that has any of these names as an alias, or a new one with all of them."""
+    forms = [n for n in dict.fromkeys([name, *aliases]) if normalize_name(n)]
+    keys = [normalize_name(n) for n in forms]
+    for key in sorted(set(keys)):
+        _lock(f"company:{key}")
+    alias = CompanyAlias.objects.filter(normalized__in=keys).select_related("company").order_by("company_id").first()
+    if alias:
+        company = alias.company
+        if country and not company.country:
+            company.country = country
+            company.save(update_fields=["country", "updated_at"])
+    else:
+        company = Company.objects.create(name=name, country=country or "")
+    existing = set(company.aliases.values_list("normalized", flat=True))
+    for form, key in zip(forms, keys):
+        if key not in existing:
+            CompanyAlias.objects.create(company=company, name=form)
+            existing.add(key)
+    return company
+
+
+def body_match_or_create(*, name: str, aliases: list[str], country: str | None) -> GovernmentBody:
+    forms = [n for n in dict.fromkeys([name, *aliases]) if normalize_name(n)]
+    keys = [normalize_name(n) for n in forms]
+    for key in sorted(set(keys)):
+        _lock(f"body:{key}")
+    alias = GovernmentBodyAlias.objects.filter(normalized__in=keys).select_related("body").order_by("body_id").first()
+    body = alias.body if alias else GovernmentBody.objects.create(name=name, country=country or "", level=_level(name))
+    existing = set(body.aliases.values_list("normalized", flat=True))
+    for form, key in zip(forms, keys):
+        if key not in existing:
+            GovernmentBodyAlias.objects.create(body=body, name=form)
+            existing.add(key)
+    return body
+
+
+def _level(name: str) -> str:
+    if name.endswith(("도", "Province", "省", "道", "области")):
+        return BodyLevel.PROVINCE
+    if name.endswith(("시", "군", "구", "City", "市", "County")):
+        return BodyLevel.CITY
+    if "Ministry" in name or "ministry" in name or name.endswith("부") or "ministerium" in name:
+        return BodyLevel.MINISTRY
+    return BodyLevel.AGENCY
+
+
+def _parse_date(value: str | None) -> tuple[dt.date | None, str]:
+    if not value:
+        return None, DatePrecision.UNKNOWN
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts), DatePrecision.DAY
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], 1), DatePrecision.MONTH
+    return dt.date(parts[0], 1, 1), DatePrecision.YEAR
+
+
+def _lifecycle(kinds: list[str]) -> str:
+    if kinds == ["mou"]:
+        return Lifecycle.MOU_SIGNED
+    if "acquisition" in kinds:
+        return Lifecycle.COMPLETED
+    return Lifecycle.AGREEMENT_SIGNED
+
+
+def _find_existing(companies: list[Company], kinds: list[str], signed_on: dt.date | None) -> Deal | None:
+    """A deal with the same parties, a shared kind and a close date: another report of it."""
+    if not companies:
+        return None
+    ids = {c.pk for c in companies}
+    candidates = Deal.objects.filter(parties__company_id__in=ids).exclude(review_status=ReviewStatus.DUPLICATE)
+    for deal in candidates.distinct().prefetch_related("parties", "kinds").order_by("id")[:50]:
+        if {p.company_id for p in deal.parties.all()} != ids:
+            continue
+        if kinds and not ({k.code for k in deal.kinds.all()} & set(kinds)):
+            continue
+        if signed_on and deal.signed_on and abs((deal.signed_on - signed_on).days) > DATE_WINDOW_DAYS:
+            continue
+        return deal
+    return None
+
+
+@transaction.atomic
+def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
+    """Write the deals of one extraction result as drafts, or as new sources of existing deals.
+
+    Safe to run twice: a deal this article already backs is updated in place (only the fields no
+    reviewer set, and only while it is a draft); approved and rejected deals only gain sources.
+    """
+    deals: list[Deal] = []
+    published = article.published_on
+    for item in result.get("deals", []):
+        companies = [
+            company_match_or_create(name=p["name"], aliases=p.get("aliases", []), country=p.get("country"))
+            for p in item.get("parties", [])
+        ]
+        jv_company = None
+        jv = item.get("joint_venture")
+        if jv:
+            jv_company = company_match_or_create(name=jv["name"], aliases=jv.get("aliases", []), country=jv.get("country"))
+        signed_on, precision = _parse_date(item.get("date"))
+        kinds = list(item.get("kinds", []))
+        key_companies = companies or ([jv_company] if jv_company else [])
+        _lock("deal:" + ",".join(str(c.pk) for c in sorted(key_companies, key=lambda c: c.pk)))
+        deal = (
+            Deal.objects.filter(sources__article=article, parties__company__in=key_companies).distinct().first()
+            or _find_existing(key_companies, kinds, signed_on)
+        )
+        created = deal is None
+        if created:
+            deal = Deal(review_status=ReviewStatus.DRAFT)
+        writable = created or deal.review_status == ReviewStatus.DRAFT
+        human = set(deal.human_set_fields or [])
+
+        def may(field: str) -> bool:
+            return writable and field not in human
+
+        if may("title"):
+            deal.title = item.get("title") or "Untitled deal"
+        if may("signed_on"):
+            deal.signed_on, deal.date_precision = signed_on, precision
+        if may("place"):
+            deal.place = (item.get("place") or "")[:255]
+        if may("destination_country"):
+            deal.destination_country = item.get("destination_country") or ""
+        if may("confidence"):
+            deal.confidence = Decimal(str(item.get("confidence", 0))).quantize(Decimal("0.01"))
+        if may("lifecycle"):
+            deal.lifecycle = _lifecycle(kinds)
+        if writable:
+            deal.language = result.get("language", "")[:8]
+            deal.extractor_version = result.get("extractor_version", "")
+            if created:
+                deal.extracted = item
+        deal.save()
+        if may("kinds"):
+            deal.kinds.set(DealKind.objects.filter(code__in=kinds))
+        if may("sectors"):
+            deal.sectors.set([_sector(name) for name in item.get("sectors", [])])
+        if may("parties"):
+            for company, party in zip(companies, item.get("parties", [])):
+                DealParty.objects.get_or_create(deal=deal, company=company, defaults={"role": party.get("role", "partner")})
+        if may("joint_venture") and jv_company:
+            jvo, _ = JointVenture.objects.update_or_create(
+                deal=deal, defaults={"company": jv_company, "location": (jv.get("location") or "")[:255]}
+            )
+            jvo.parents.set(companies)
+        if may("amounts"):
+            _amounts_write(deal, item.get("amounts", []), signed_on or published)
+        if may("government"):
+            for g in item.get("government", []):
+                body = body_match_or_create(name=g["name"], aliases=g.get("aliases", []), country=g.get("country"))
+                GovernmentInvolvement.objects.get_or_create(deal=deal, body=body, role="broker")
+        DealSource.objects.get_or_create(deal=deal, article=article)
+        for ev in item.get("evidence", []):
+            Evidence.objects.get_or_create(
+                deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"],
+                defaults={"text": ev["text"]},
+            )  # fmt: skip
+        deal_refresh_counts(deal=deal)
+        deals.append(deal)
+    return deals
+
+
+def _sector(name: str) -> Sector:
+    from django.utils.text import slugify
+
+    sector, _ = Sector.objects.get_or_create(slug=slugify(name)[:50] or "other", defaults={"name": name})
+    return sector
+
+
+def _amounts_write(deal: Deal, amounts: list[dict[str, Any]], rate_day: dt.date | None) -> None:
+    """Replace a draft's extracted amounts: one row per group, equivalents as alternates."""
+    deal.amounts.all().delete()
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for a in amounts:
+        groups.setdefault(a.get("group", 0), []).append(a)
+    for items in groups.values():
+        primary, *alts = items
+        value = Decimal(primary["value"])
+        usd, rate, _ = to_usd(value, primary["currency"], rate_day)
+        if usd is None:
+            for alt in alts:  # "1,2 млрд рублей (около 13 млн долларов)": the article's own USD figure
+                if alt["currency"] == "USD":
+                    usd = Decimal(alt["value"])
+                    rate = Rate((usd / value).quantize(Decimal("0.0000000001")), rate_day or timezone.localdate(),
+                                "implied by the article")  # fmt: skip
+        Amount.objects.create(
+            deal=deal, value=value, currency=primary["currency"], estimated=bool(primary.get("estimated")),
+            alternates=[{"value": a["value"], "currency": a["currency"], "text": a.get("text", "")} for a in alts],
+            original_text=(primary.get("text") or "")[:300],
+            usd_value=usd if rate else None, usd_rate=rate.usd_per_unit if rate else None,
+            usd_rate_date=rate.date if rate else None, usd_rate_source=rate.source if rate else "",
+        )  # fmt: skip
+
+
+def deal_refresh_counts(*, deal: Deal) -> None:
+    """Denormalised numbers for listings: how many sources confirm it, its largest USD value."""
+    Deal.objects.filter(pk=deal.pk).update(
+        source_count=DealSource.objects.filter(deal=deal).count(),
+        usd_total=Amount.objects.filter(deal=deal).aggregate(m=Max("usd_value"))["m"],
+    )
+
+
+@transaction.atomic
+def deal_mark_human_set(*, deal: Deal, fields: list[str]) -> None:
+    """Record that a reviewer set these fields by hand; workers will leave them alone."""
+    current = list(Deal.objects.select_for_update().get(pk=deal.pk).human_set_fields or [])
+    merged = sorted(set(current) | {f for f in fields if f in EXTRACTED_FIELDS})
+    Deal.objects.filter(pk=deal.pk).update(human_set_fields=merged)
+    deal.human_set_fields = merged
+
+
+@transaction.atomic
+def deal_approve(*, deal: Deal, user: Any) -> Deal:
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    deal.review_status = ReviewStatus.APPROVED
+    deal.reviewed_by, deal.reviewed_at = user, timezone.now()
+    deal.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "updated_at"])
+    return deal
+
+
+@transaction.atomic
+def deal_reject(*, deal: Deal, user: Any, reason: str) -> Deal:
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason.")
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    deal.review_status = ReviewStatus.REJECTED
+    deal.rejection_reason = reason.strip()
+    deal.reviewed_by, deal.reviewed_at = user, timezone.now()
+    deal.save(update_fields=["review_status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    return deal
+
+
+@transaction.atomic
+def deal_mark_duplicate(*, deal: Deal, original: Deal, user: Any) -> Deal:
+    """Mark ``deal`` as a duplicate of ``original``; its sources and evidence move over."""
+    if deal.pk == original.pk:
+        raise ValueError("A deal cannot duplicate itself.")
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    for source in DealSource.objects.filter(deal=deal):
+        DealSource.objects.get_or_create(deal=original, article_id=source.article_id)
+    for ev in Evidence.objects.filter(deal=deal):
+        Evidence.objects.get_or_create(
+            deal=original, article_id=ev.article_id, field=ev.field, start=ev.start, end=ev.end,
+            defaults={"text": ev.text},
+        )  # fmt: skip
+    deal.review_status = ReviewStatus.DUPLICATE
+    deal.duplicate_of = original
+    deal.reviewed_by, deal.reviewed_at = user, timezone.now()
+    deal.save(update_fields=["review_status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at"])
+    deal_refresh_counts(deal=original)
+    return deal

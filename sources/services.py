@@ -1,0 +1,216 @@
+"""Workflows on articles: receive (store first), process (claim, extract, write drafts), retry,
+sweep stuck rows, poll feeds.
+
+The raw bytes are stored before anything else happens. Processing claims the row with a
+conditional UPDATE so that two workers never extract the same article at once, and records a
+readable reason on every failure.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from deals.services import draft_upsert
+
+from . import extraction
+from .fetch import FetchError, fetch
+from .models import Article, ArticleStatus, Origin, Source
+
+log = logging.getLogger(__name__)
+
+
+class ArticleRefused(ValueError):
+    """Input refused before storing (over the size limit); the message says why."""
+
+
+@dataclass
+class Received:
+    article: Article
+    created: bool
+
+
+def _enqueue(article_id: int) -> None:
+    from .tasks import article_process_task
+
+    # After commit: a worker must find the row that the message names.
+    transaction.on_commit(lambda: article_process_task.delay(article_id))
+
+
+@transaction.atomic
+def article_receive(*, raw: bytes, origin: str = Origin.FILE, url: str | None = None, filename: str = "",
+                    content_type: str = "", source: Source | None = None) -> Received:  # fmt: skip
+    """Store an article exactly as received and queue it for extraction; dedupe by URL and hash."""
+    limit = settings.ARTICLE_MAX_BYTES
+    if len(raw) > limit:
+        raise ArticleRefused(f"refused: {len(raw):,} bytes is over the article size limit of {limit:,} bytes")
+    if url:
+        existing = Article.objects.filter(url=url).first()
+        if existing:
+            return Received(existing, False)
+    digest = hashlib.sha256(raw).hexdigest() if raw else None
+    if digest:
+        existing = Article.objects.filter(content_hash=digest).first()
+        if existing:
+            return Received(existing, False)
+    article = Article.objects.create(
+        raw=raw, origin=origin, url=url or None, filename=filename[:500], content_type=content_type[:200],
+        content_hash=digest, source=source,
+    )  # fmt: skip
+    if not raw.strip():
+        article.status, article.last_error = ArticleStatus.FAILED, "empty input: the article has no content"
+        article.save(update_fields=["status", "last_error"])
+    else:
+        _enqueue(article.pk)
+    return Received(article, True)
+
+
+def article_receive_url(*, url: str, origin: str = Origin.URL, source: Source | None = None) -> Received:
+    """Fetch a URL and receive it; an unreachable URL is stored as a failed article with its reason."""
+    existing = Article.objects.filter(url=url).first()
+    if existing:
+        return Received(existing, False)
+    try:
+        page = fetch(url)
+    except FetchError as exc:
+        with transaction.atomic():
+            article, created = Article.objects.get_or_create(
+                url=url, defaults={"raw": b"", "origin": origin, "source": source, "status": ArticleStatus.FAILED,
+                                   "last_error": str(exc)[:2000]},
+            )  # fmt: skip
+        return Received(article, created)
+    return article_receive(raw=page.body, origin=origin, url=url, content_type=page.content_type, source=source)
+
+
+def article_claim(*, article_id: int, token: str) -> bool:
+    """Take the article for processing. A row still claimed by a live task is left alone;
+    a redelivered message (same task id) or a claim older than the task time limit is taken over."""
+    stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    claimable = Q(status=ArticleStatus.RECEIVED) | Q(status=ArticleStatus.PROCESSING) & (
+        Q(claim_token=token) | Q(processing_started_at__lt=stale)
+    )
+    n = Article.objects.filter(claimable, pk=article_id).update(
+        status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, processing_started_at=timezone.now(),
+        claim_token=token[:64],
+    )  # fmt: skip
+    return n == 1
+
+
+def article_process(*, article_id: int, token: str = "in-process") -> str:
+    """Claim, extract and write drafts. Returns the article's final status (or 'skipped')."""
+    if not article_claim(article_id=article_id, token=token):
+        return "skipped"
+    article = Article.objects.get(pk=article_id)
+    if article.attempts > settings.ARTICLE_MAX_ATTEMPTS:
+        article_fail(article=article, reason=f"gave up after {article.attempts - 1} attempts; last error: {article.last_error}")
+        return ArticleStatus.FAILED
+    try:
+        result = extraction.extract(bytes(article.raw), content_type=article.content_type,
+                                    max_bytes=settings.ARTICLE_MAX_BYTES)  # fmt: skip
+    except extraction.ExtractionError as exc:
+        article_fail(article=article, reason=str(exc))
+        return ArticleStatus.FAILED
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        article.text = result.text
+        article.title = (result.title or article.title)[:500]
+        article.language = result.language
+        article.encoding = result.encoding
+        article.published_on = result.published
+        article.extractor_version = result.version
+        article.extraction = result.to_dict()
+        draft_upsert(article=article, result=article.extraction)
+        article.status = ArticleStatus.EXTRACTED
+        article.last_error = ""
+        article.processed_at = timezone.now()
+        article.claim_token = ""
+        article.save()
+    return ArticleStatus.EXTRACTED
+
+
+def article_fail(*, article: Article, reason: str) -> None:
+    Article.objects.filter(pk=article.pk).update(
+        status=ArticleStatus.FAILED, last_error=reason[:2000] or "unknown error", processed_at=timezone.now(),
+        claim_token="",
+    )  # fmt: skip
+
+
+def article_release(*, article_id: int, error: str) -> None:
+    """Hand a claimed article back after a transient error, so the retry can claim it."""
+    Article.objects.filter(pk=article_id, status=ArticleStatus.PROCESSING).update(
+        status=ArticleStatus.RECEIVED, last_error=error[:2000], claim_token=""
+    )
+
+
+@transaction.atomic
+def article_retry(*, article_id: int) -> bool:
+    """Queue a failed (or finished) article again, from its stored bytes."""
+    n = Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.PROCESSING).exclude(raw=b"").update(
+        status=ArticleStatus.RECEIVED, attempts=0, claim_token=""
+    )
+    if n:
+        _enqueue(article_id)
+    return bool(n)
+
+
+def articles_requeue_stuck() -> int:
+    """Re-queue articles whose worker vanished: received but never picked up, or processing too long."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stuck = list(
+        Article.objects.filter(
+            Q(status=ArticleStatus.PROCESSING, processing_started_at__lt=cutoff)
+            | Q(status=ArticleStatus.RECEIVED, received_at__lt=cutoff)
+        ).values_list("pk", flat=True)[:1000]
+    )
+    with transaction.atomic():
+        for pk in stuck:
+            _enqueue(pk)
+    return len(stuck)
+
+
+def feed_poll(*, source_id: int) -> tuple[int, int]:
+    """Poll one feed: each new entry becomes an article. One poll per feed at a time."""
+    import feedparser
+
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    claimed = Source.objects.filter(Q(polling_since__isnull=True) | Q(polling_since__lt=stale), pk=source_id, active=True)
+    if not claimed.update(polling_since=now):
+        return 0, 0
+    new = dup = 0
+    try:
+        source = Source.objects.get(pk=source_id)
+        try:
+            page = fetch(source.feed_url, accept_feeds=True)
+        except FetchError as exc:
+            Source.objects.filter(pk=source_id).update(last_error=str(exc)[:2000])
+            return 0, 0
+        parsed = feedparser.parse(page.body)
+        if parsed.bozo and not parsed.entries:
+            reason = f"broken feed: {getattr(parsed, 'bozo_exception', 'unreadable XML')}"
+            Source.objects.filter(pk=source_id).update(last_error=reason[:2000])
+            return 0, 0
+        for entry in parsed.entries:
+            link = entry.get("link")
+            if not link:
+                continue
+            received = article_receive_url(url=link, origin=Origin.FEED, source=source)
+            new, dup = (new + 1, dup) if received.created else (new, dup + 1)
+        Source.objects.filter(pk=source_id).update(last_error="", last_polled_at=timezone.now())
+    finally:
+        Source.objects.filter(pk=source_id).update(polling_since=None)
+    return new, dup
+
+
+def feeds_due() -> list[int]:
+    now = timezone.now()
+    due = []
+    for s in Source.objects.filter(active=True).only("pk", "last_polled_at", "poll_interval_minutes"):
+        if s.last_polled_at is None or s.last_polled_at + dt.timedelta(minutes=s.poll_interval_minutes) <= now:
+            due.append(s.pk)
+    return due
