@@ -59,7 +59,9 @@ class DealFilterSet(django_filters.FilterSet):
                 | Q(parties__company__aliases__name__icontains=value)
             ).distinct()
         return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(parties__company__aliases__name__icontains=value)
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(parties__company__aliases__name__icontains=value)
         ).distinct()
 
     def sort_by(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:

@@ -285,9 +285,7 @@ class Deal(models.Model):
     extractor_version = models.CharField(max_length=40, blank=True)
     # Fields a reviewer set by hand; workers never overwrite these.
     human_set_fields = models.JSONField(default=list, blank=True)
-    duplicate_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
-    )
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -302,9 +300,7 @@ class Deal(models.Model):
         verbose_name_plural = _("deals")
         ordering = ["-signed_on", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(review_status__in=ReviewStatus.values), name="deal_review_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(review_status__in=ReviewStatus.values), name="deal_review_status_valid"),
             models.CheckConstraint(condition=Q(lifecycle__in=Lifecycle.values), name="deal_lifecycle_valid"),
             models.CheckConstraint(
                 condition=Q(date_precision__in=DatePrecision.values), name="deal_date_precision_valid"

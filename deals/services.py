@@ -16,8 +16,23 @@ from django.utils import timezone
 from sources.extraction.rates import Rate, to_usd
 
 from .models import (
-    Amount, BodyLevel, Company, CompanyAlias, DatePrecision, Deal, DealKind, DealParty, DealSource, Evidence,
-    GovernmentBody, GovernmentBodyAlias, GovernmentInvolvement, JointVenture, Lifecycle, ReviewStatus, Sector,
+    Amount,
+    BodyLevel,
+    Company,
+    CompanyAlias,
+    DatePrecision,
+    Deal,
+    DealKind,
+    DealParty,
+    DealSource,
+    Evidence,
+    GovernmentBody,
+    GovernmentBodyAlias,
+    GovernmentInvolvement,
+    JointVenture,
+    Lifecycle,
+    ReviewStatus,
+    Sector,
 )  # fmt: skip
 from .names import normalize_name
 
@@ -54,7 +69,7 @@ def company_match_or_create(*, name: str, aliases: list[str], country: str | Non
     else:
         company = Company.objects.create(name=name, country=country or "")
     existing = set(company.aliases.values_list("normalized", flat=True))
-    for form, key in zip(forms, keys):
+    for form, key in zip(forms, keys, strict=True):
         if key not in existing:
             CompanyAlias.objects.create(company=company, name=form)
             existing.add(key)
@@ -69,7 +84,7 @@ def body_match_or_create(*, name: str, aliases: list[str], country: str | None) 
     alias = GovernmentBodyAlias.objects.filter(normalized__in=keys).select_related("body").order_by("body_id").first()
     body = alias.body if alias else GovernmentBody.objects.create(name=name, country=country or "", level=_level(name))
     existing = set(body.aliases.values_list("normalized", flat=True))
-    for form, key in zip(forms, keys):
+    for form, key in zip(forms, keys, strict=True):
         if key not in existing:
             GovernmentBodyAlias.objects.create(body=body, name=form)
             existing.add(key)
@@ -139,22 +154,23 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         jv_company = None
         jv = item.get("joint_venture")
         if jv:
-            jv_company = company_match_or_create(name=jv["name"], aliases=jv.get("aliases", []), country=jv.get("country"))
+            jv_company = company_match_or_create(
+                name=jv["name"], aliases=jv.get("aliases", []), country=jv.get("country")
+            )
         signed_on, precision = _parse_date(item.get("date"))
         kinds = list(item.get("kinds", []))
         key_companies = companies or ([jv_company] if jv_company else [])
         _lock("deal:" + ",".join(str(c.pk) for c in sorted(key_companies, key=lambda c: c.pk)))
-        deal = (
-            Deal.objects.filter(sources__article=article, parties__company__in=key_companies).distinct().first()
-            or _find_existing(key_companies, kinds, signed_on)
-        )
+        deal = Deal.objects.filter(
+            sources__article=article, parties__company__in=key_companies
+        ).distinct().first() or _find_existing(key_companies, kinds, signed_on)
         created = deal is None
         if created:
             deal = Deal(review_status=ReviewStatus.DRAFT)
         writable = created or deal.review_status == ReviewStatus.DRAFT
         human = set(deal.human_set_fields or [])
 
-        def may(field: str) -> bool:
+        def may(field: str, writable: bool = writable, human: set[str] = human) -> bool:
             return writable and field not in human
 
         if may("title"):
@@ -180,8 +196,10 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         if may("sectors"):
             deal.sectors.set([_sector(name) for name in item.get("sectors", [])])
         if may("parties"):
-            for company, party in zip(companies, item.get("parties", [])):
-                DealParty.objects.get_or_create(deal=deal, company=company, defaults={"role": party.get("role", "partner")})
+            for company, party in zip(companies, item.get("parties", []), strict=True):
+                DealParty.objects.get_or_create(
+                    deal=deal, company=company, defaults={"role": party.get("role", "partner")}
+                )
         if may("joint_venture") and jv_company:
             jvo, _ = JointVenture.objects.update_or_create(
                 deal=deal, defaults={"company": jv_company, "location": (jv.get("location") or "")[:255]}

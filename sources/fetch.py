@@ -81,7 +81,13 @@ def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False)
             kind = ctype.split(";")[0].strip().lower()
             ok = {"text/html", "text/plain", "application/xhtml+xml", ""}
             if accept_feeds:
-                ok |= {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml"}
+                ok |= {
+                    "application/rss+xml",
+                    "application/atom+xml",
+                    "application/xml",
+                    "text/xml",
+                    "application/rdf+xml",
+                }
             if kind not in ok:
                 raise FetchError(f"refused: {url} is {kind}, not an article page")
             declared = resp.headers.get("Content-Length")

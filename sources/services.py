@@ -107,7 +107,9 @@ def article_process(*, article_id: int, token: str = "in-process") -> str:
         return "skipped"
     article = Article.objects.get(pk=article_id)
     if article.attempts > settings.ARTICLE_MAX_ATTEMPTS:
-        article_fail(article=article, reason=f"gave up after {article.attempts - 1} attempts; last error: {article.last_error}")
+        article_fail(
+            article=article, reason=f"gave up after {article.attempts - 1} attempts; last error: {article.last_error}"
+        )
         return ArticleStatus.FAILED
     try:
         result = extraction.extract(bytes(article.raw), content_type=article.content_type,
@@ -150,8 +152,11 @@ def article_release(*, article_id: int, error: str) -> None:
 @transaction.atomic
 def article_retry(*, article_id: int) -> bool:
     """Queue a failed (or finished) article again, from its stored bytes."""
-    n = Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.PROCESSING).exclude(raw=b"").update(
-        status=ArticleStatus.RECEIVED, attempts=0, claim_token=""
+    n = (
+        Article.objects.filter(pk=article_id)
+        .exclude(status=ArticleStatus.PROCESSING)
+        .exclude(raw=b"")
+        .update(status=ArticleStatus.RECEIVED, attempts=0, claim_token="")
     )
     if n:
         _enqueue(article_id)
@@ -179,7 +184,9 @@ def feed_poll(*, source_id: int) -> tuple[int, int]:
 
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
-    claimed = Source.objects.filter(Q(polling_since__isnull=True) | Q(polling_since__lt=stale), pk=source_id, active=True)
+    claimed = Source.objects.filter(
+        Q(polling_since__isnull=True) | Q(polling_since__lt=stale), pk=source_id, active=True
+    )
     if not claimed.update(polling_since=now):
         return 0, 0
     new = dup = 0

@@ -21,7 +21,7 @@ def article_process_task(self, article_id: int) -> str:
             services.article_release(article_id=article_id, error=f"transient: {exc}")
         except DatabaseError:
             pass
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries * 5, 300))
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300))
     except Exception as exc:
         log.exception("article %s failed", article_id)
         from .models import Article

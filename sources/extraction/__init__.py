@@ -89,8 +89,13 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
     parties = []
     for c in f.companies:
         parties.append(
-            {"name": c.name, "aliases": sorted(c.aliases - {c.name}), "country": c.country, "role": "partner",
-             "representative": c.representative}  # fmt: skip
+            {
+                "name": c.name,
+                "aliases": sorted(c.aliases - {c.name}),
+                "country": c.country,
+                "role": "partner",
+                "representative": c.representative,
+            }  # fmt: skip
         )
         evidence.append(_ev("parties", text, *c.spans[0]))
     _assign_roles(parties, f, text)
@@ -107,13 +112,22 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
         for m in [money, *money.alternates]:
             usd, rate, note = to_usd(m.value, m.currency, rate_day)
             amounts.append(
-                {"value": _num(m.value), "currency": m.currency, "usd": _num(usd), "group": group_id,
-                 "estimated": m.estimated, "text": m.text,
-                 "rate": _num(rate.usd_per_unit) if rate else None,
-                 "rate_date": rate.date.isoformat() if rate else None,
-                 "rate_source": rate.source if rate else None, "note": note or None}  # fmt: skip
+                {
+                    "value": _num(m.value),
+                    "currency": m.currency,
+                    "usd": _num(usd),
+                    "group": group_id,
+                    "estimated": m.estimated,
+                    "text": m.text,
+                    "rate": _num(rate.usd_per_unit) if rate else None,
+                    "rate_date": rate.date.isoformat() if rate else None,
+                    "rate_source": rate.source if rate else None,
+                    "note": note or None,
+                }  # fmt: skip
             )
-        evidence.append(_ev("amounts", text, money.start, (money.alternates[-1].end + 1) if money.alternates else money.end))
+        evidence.append(
+            _ev("amounts", text, money.start, (money.alternates[-1].end + 1) if money.alternates else money.end)
+        )
     kinds = []
     for kind, s, e in f.kinds:
         if kind not in kinds:

@@ -162,9 +162,7 @@ def find_amounts(text: str, *, language: str = "en") -> list[Money]:
         if cur == "KRW" and value < 10000:
             continue
         before = text[max(0, m.start() - 12) : m.start()]
-        found.append(
-            Money(value, cur, m.start(), m.end(), m.group(0), estimated=bool(_ESTIMATE_RE.search(before)))
-        )
+        found.append(Money(value, cur, m.start(), m.end(), m.group(0), estimated=bool(_ESTIMATE_RE.search(before))))
     return _fold_equivalents(text, found)
 
 

@@ -39,7 +39,9 @@ def language_of(text: str) -> str:
     if scores[best] * 1.5 > latin * 0.5 and scores[best] > 20:
         return best
     words = re.findall(r"[A-Za-zäöüßÄÖÜ]+", sample.lower())
-    german = sum(w in {"der", "die", "das", "und", "mit", "für", "ist", "ein", "eine", "den", "dem", "nicht"} for w in words)
+    german = sum(
+        w in {"der", "die", "das", "und", "mit", "für", "ist", "ein", "eine", "den", "dem", "nicht"} for w in words
+    )
     german += 3 * len(re.findall(r"[äöüß]", sample))
     english = sum(w in {"the", "and", "with", "for", "is", "a", "an", "of", "said", "to"} for w in words)
     return "de" if german > english else "en"
@@ -88,7 +90,9 @@ def clean_text(text: str) -> CleanText:
             break
         header_lines.insert(0, s)
     # The title is the longest header line that is not a dateline or byline.
-    candidates = [h for h in header_lines if len(h) >= 12 and not re.match(r"^(?:입력|등록|수정|posted|updated|by )", h, re.I)]
+    candidates = [
+        h for h in header_lines if len(h) >= 12 and not re.match(r"^(?:입력|등록|수정|posted|updated|by )", h, re.I)
+    ]
     if candidates:
         title = max(candidates, key=len)
         header_lines = header_lines[header_lines.index(title) :]

@@ -66,9 +66,7 @@ _ABS_PATTERNS = [
     # 16 November 2022 / 3 июня 2024 / 14. Februar 2024
     (re.compile(rf"(?i)\b(\d{{1,2}})\.?\s({_MONTH_ALT})\.?,?\s(20\d\d|19\d\d)\b"), "dmy_name"),
 ]
-_LABEL_RE = re.compile(
-    r"(?i)(?:입력|등록|기사\s?입력|작성|발행|승인|posted|published|updated|date)\s*[:：]?\s*$"
-)
+_LABEL_RE = re.compile(r"(?i)(?:입력|등록|기사\s?입력|작성|발행|승인|posted|published|updated|date)\s*[:：]?\s*$")
 
 
 def find_absolute_dates(text: str) -> list[FoundDate]:
@@ -101,12 +99,16 @@ def find_dateline(header: str, body_start: str) -> dt.date | None:
         line_start = header.rfind("\n", 0, f.start) + 1
         line_end = header.find("\n", f.end)
         line = header[line_start : line_end if line_end >= 0 else len(header)]
-        if len(line.strip()) <= len(f.text) + 25 and not re.search(r"\((?:[월화수목금토일]|mon|tue|wed|thu|fri|sat|sun)", line, re.I):
+        if len(line.strip()) <= len(f.text) + 25 and not re.search(
+            r"\((?:[월화수목금토일]|mon|tue|wed|thu|fri|sat|sun)", line, re.I
+        ):
             return f.date  # a date standing alone under the title (not the "2025.12.16 (화)" page clock)
     opening = body_start[:400]
     dates = find_absolute_dates(opening)
     for f in dates:
-        if _LABEL_RE.search(opening[max(0, f.start - 30) : f.start]) or re.search(r"(?i)(?:updated|posted|published)\W", opening[max(0, f.start - 40) : f.start]):
+        if _LABEL_RE.search(opening[max(0, f.start - 30) : f.start]) or re.search(
+            r"(?i)(?:updated|posted|published)\W", opening[max(0, f.start - 40) : f.start]
+        ):
             return f.date
     for f in dates:
         if f.start < 250:
@@ -115,7 +117,9 @@ def find_dateline(header: str, body_start: str) -> dt.date | None:
 
 
 _REL_DAY_RE = re.compile(r"(?:(?P<month>\d{1,2})\s?[월月]\s?)?(?<!\d)(?P<day>\d{1,2})\s?[일日](?![본간요])")
-_EN_DAY_RE = re.compile(rf"(?i)\b(?:on\s)?(?:({_MONTH_ALT})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s({_MONTH_ALT}))\b(?!,?\s\d{{4}})")
+_EN_DAY_RE = re.compile(
+    rf"(?i)\b(?:on\s)?(?:({_MONTH_ALT})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s({_MONTH_ALT}))\b(?!,?\s\d{{4}})"
+)
 _WEEKDAY_RE = re.compile(rf"(?i)\b(?:on|am|в|во|last)?\s?({_WEEKDAY_ALT})\b")
 _LAST_WEEK_RE = re.compile(r"(?i)last week|на прошлой неделе|지난주|先週|上周|vergangene[nr]? woche|letzte[nr]? woche")
 

@@ -26,7 +26,9 @@ _EN_STOP_LEADING = {
     "Their", "His", "Her", "Our", "This", "That", "These", "Both", "Two", "Three", "Der", "Die", "Das", "Den", "Dem",
     "Eine", "Ein", "Mit", "Von", "Am", "Als", "Wie", "Beide", "Im",
 }  # fmt: skip
-_DE_DESCRIPTOR = re.compile(r"(?:zulieferer|hersteller|unternehmen|konzern|firma|gruppe|anbieter|entwickler|produzent)$", re.I)
+_DE_DESCRIPTOR = re.compile(
+    r"(?:zulieferer|hersteller|unternehmen|konzern|firma|gruppe|anbieter|entwickler|produzent)$", re.I
+)
 _PERSON_AFTER = re.compile(rf"^\s*[)）]?\s*(?:{lx.TITLE_WORDS})", re.I)
 _PERSON_BEFORE = re.compile(rf"(?:{lx.TITLE_WORDS})\s*$", re.I)
 
@@ -132,11 +134,19 @@ class EntityFinder:
         t = self.text
         for m in re.finditer(rf"{lx.KO_LEGAL_PREFIX}\s?({KO_WORD}(?:\s{KO_WORD})?)", t):
             name = strip_particles(m.group(1).split()[0]) if " " in m.group(1) else strip_particles(m.group(1))
-            self.add("company", name, m.start(1), country="KR", alias=m.group(0).split()[0] if " " not in m.group(0)[:3] else None)
+            self.add(
+                "company",
+                name,
+                m.start(1),
+                country="KR",
+                alias=m.group(0).split()[0] if " " not in m.group(0)[:3] else None,
+            )
         for m in re.finditer(rf"({KO_WORD})\s?{lx.KO_LEGAL_SUFFIX}", t):
             self.add("company", strip_particles(m.group(1)), m.start(1), country="KR")
         # 제이엠씨(대표 정명근)
-        for m in re.finditer(rf"({KO_WORD}(?:\s{KO_WORD})?)\s?[(（](?:대표이사|대표|회장|사장|CEO)\s([^)）]{{2,30}})[)）]", t):
+        for m in re.finditer(
+            rf"({KO_WORD}(?:\s{KO_WORD})?)\s?[(（](?:대표이사|대표|회장|사장|CEO)\s([^)）]{{2,30}})[)）]", t
+        ):
             name = m.group(1).split()[-1]
             if not _is_gov_name(name):
                 self.add("company", strip_particles(name), m.start(1) + m.group(1).rfind(name),
@@ -144,7 +154,8 @@ class EntityFinder:
         # 러시아의 기술 강소기업인 비첼사 / 中 란퉈와
         cre = lx.country_regex()
         for m in re.finditer(
-            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})", t
+            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})",
+            t,
         ):
             name = strip_particles(m.group(2))
             if not _is_gov_name(name) and not re.match(r"^\d", name):
@@ -162,7 +173,9 @@ class EntityFinder:
             has_legal = re.search(lx.EN_LEGAL + r"\.?$", foreign) or re.search(lx.CJK_LEGAL, foreign)
             if not (m.group(1) or has_legal or short):
                 # Without a cue, only a single word that is already known or ends like a company.
-                if len(words) > 1 or not re.search(r"(?:사|텍|스|즈|칼|랩|소재|화학|전자|제약|바이오|에너지|시스템)$", words[0]):
+                if len(words) > 1 or not re.search(
+                    r"(?:사|텍|스|즈|칼|랩|소재|화학|전자|제약|바이오|에너지|시스템)$", words[0]
+                ):
                     continue
             if m.group(1) is None and len(words) > 1:
                 words = words[-1:]
@@ -172,7 +185,9 @@ class EntityFinder:
             if _is_gov_name(name) or _is_gov_name(foreign) or re.match(r"^[A-Z]{2,6}$", foreign):
                 continue
             country = lx.country_of(m.group(1)) if m.group(1) else None
-            e = self.add("company", strip_particles(name), m.start(2) + len(ko) - len(name), country=country, alias=foreign)
+            e = self.add(
+                "company", strip_particles(name), m.start(2) + len(ko) - len(name), country=country, alias=foreign
+            )
             if e and short:
                 e.aliases.add(short.strip())
 
@@ -196,9 +211,7 @@ class EntityFinder:
             name = re.sub(rf"\s{lx.EN_LEGAL}$", "", name) if name else name
             if name and not _is_gov_name(name) and name.split()[0] not in _EN_STOP_LEADING:
                 self.add("company", name, m.start(2) + m.group(2).find(name), country=lx.country_of(m.group(1)))
-        for m in re.finditer(
-            rf"({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b", t
-        ):
+        for m in re.finditer(rf"({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b", t):
             name = _clean_en(m.group(1))
             if not name or _is_gov_name(name) or name in _demonym_words():
                 continue
@@ -213,10 +226,12 @@ class EntityFinder:
     def _companies_cjk(self) -> None:
         t = self.text
         for m in re.finditer(
-            rf"(?:^|[、，,。\s与和及]|企业|公司|企業|メーカー|设立|成立)((?:(?!企业|公司|与|和|设立|成立|将|的|在)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]){{2,14}}?)({lx.CJK_LEGAL})", t, re.M
+            rf"(?:^|[、，,。\s与和及]|企业|公司|企業|メーカー|设立|成立)((?:(?!企业|公司|与|和|设立|成立|将|的|在)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]){{2,14}}?)({lx.CJK_LEGAL})",
+            t,
+            re.M,
         ):
             self.add("company", m.group(1) + m.group(2), m.start(1), alias=m.group(1))
-        for m in re.finditer(rf"(株式会社)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{{2,14}}?)(?=[（(、，。\s]|は|が|と)", t):
+        for m in re.finditer(r"(株式会社)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{2,14}?)(?=[（(、，。\s]|は|が|と)", t):
             self.add("company", m.group(0), m.start(), alias=m.group(2))
 
     def _companies_ru(self) -> None:
@@ -226,7 +241,9 @@ class EntityFinder:
         for m in re.finditer(r"«([^»]{2,40})»", t):
             inner = m.group(1)
             for e in self.entities:
-                if e.kind == "company" and t[max(0, m.start() - 70) : m.start()].rstrip(" (").endswith(tuple(e.forms())):
+                if e.kind == "company" and t[max(0, m.start() - 70) : m.start()].rstrip(" (").endswith(
+                    tuple(e.forms())
+                ):
                     e.aliases.add(inner)
 
     # -- government -----------------------------------------------------------------------------
@@ -237,14 +254,20 @@ class EntityFinder:
                 self.add("government", name, m.start(), country="KR")
         for m in re.finditer(rf"(?<![가-힣])({lx.KO_NATIONAL})", t):
             self.add("government", m.group(1), m.start(), country="KR")
-        for m in re.finditer(r"(?<![가-힣])((?:[가-힣]{1,6}시\s)?[가-힣]{1,5}(?:시|군|구))(?=[·,]|와\s|과\s|와$|는\s|은\s|가\s|와\s?함께|\s관계자|\s정부|청[은이에])", t):
+        for m in re.finditer(
+            r"(?<![가-힣])((?:[가-힣]{1,6}시\s)?[가-힣]{1,5}(?:시|군|구))(?=[·,]|와\s|과\s|와$|는\s|은\s|가\s|와\s?함께|\s관계자|\s정부|청[은이에])",
+            t,
+        ):
             name = m.group(1)
             if name.endswith(("회사", "지시", "일시", "동시", "당시", "수시", "표시", "도시")):
                 continue
             e = self.add("government", name, m.start(), country="KR")
             if e and " " in name:
                 e.aliases.add(name.split()[-1])
-        for m in re.finditer(r"(?<![가-힣A-Za-z])((?:[가-힣]{2,12}|[A-Z]{2,6})(?:진흥공사|진흥원|진흥청|경제자유구역청|개발청|공사|공단|무역관|투자지원센터|투자유치단))", t):
+        for m in re.finditer(
+            r"(?<![가-힣A-Za-z])((?:[가-힣]{2,12}|[A-Z]{2,6})(?:진흥공사|진흥원|진흥청|경제자유구역청|개발청|공사|공단|무역관|투자지원센터|투자유치단))",
+            t,
+        ):
             self.add("government", m.group(1), m.start())
         for agency in lx.AGENCIES:
             for m in re.finditer(rf"(?<![\w]){re.escape(agency)}(?![\w])", t):
@@ -255,16 +278,28 @@ class EntityFinder:
                 self.add("government", name, m.start(1) + m.group(1).find(name), alias=m.group(2))
         for m in re.finditer(r"(Ministry of [A-Z][\w]*(?:(?:,\s|\sand\s|\s&\s)[A-Z][\w]*)*)(?:\s\(([A-Z]{2,8})\))?", t):
             self.add("government", m.group(1), m.start(1), alias=m.group(2))
-        for m in re.finditer(r"((?:[A-Z][\w-]+\s){1,3}government|[A-Z][\w-]+['’]s (?:economy |economic |industry |trade )?ministry)", t):
-            self.add("government", _clean_en(m.group(1)) if "'" not in m.group(1) and "’" not in m.group(1) else m.group(1), m.start(1))
+        for m in re.finditer(
+            r"((?:[A-Z][\w-]+\s){1,3}government|[A-Z][\w-]+['’]s (?:economy |economic |industry |trade )?ministry)", t
+        ):
+            self.add(
+                "government",
+                _clean_en(m.group(1)) if "'" not in m.group(1) and "’" not in m.group(1) else m.group(1),
+                m.start(1),
+            )
         for m in re.finditer(
             r"((?:Агентство|Министерство|Правительство|правительство|Администрация|администрация|Фонд|Корпорация)"
-            r"(?:\s[а-яё]+){0,4}\s[А-ЯЁ][а-яё]+(?:ой|ого)?\s(?:области|края|республики|района|города|Республики))", t
+            r"(?:\s[а-яё]+){0,4}\s[А-ЯЁ][а-яё]+(?:ой|ого)?\s(?:области|края|республики|района|города|Республики))",
+            t,
         ):
             self.add("government", m.group(1), m.start(1), country="RU")
-        for m in re.finditer(r"((?:[A-ZÄÖÜ][\wäöüß]*-?\s(?:und\s)?)?[A-ZÄÖÜ][\wäöüß]*(?:ministerium|gesellschaft|agentur)\s[A-ZÄÖÜ][\wäöüß-]+)(?:\s\(([A-Z]{2,6})\))?", t):
+        for m in re.finditer(
+            r"((?:[A-ZÄÖÜ][\wäöüß]*-?\s(?:und\s)?)?[A-ZÄÖÜ][\wäöüß]*(?:ministerium|gesellschaft|agentur)\s[A-ZÄÖÜ][\wäöüß-]+)(?:\s\(([A-Z]{2,6})\))?",
+            t,
+        ):
             self.add("government", m.group(1), m.start(1), alias=m.group(2))
-        for m in re.finditer(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区))(?=および|と|、|は|の|和|与|，)", t):
+        for m in re.finditer(
+            r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区))(?=および|と|、|は|の|和|与|，)", t
+        ):
             self.add("government", m.group(1), m.start(1))
 
     # -- joint ventures -------------------------------------------------------------------------
@@ -274,15 +309,22 @@ class EntityFinder:
             rf"합작\s?(?:법인|회사)(?:인|명은|명|은)?\s?['‘\"“]?({KO_WORD})['’\"”]?",
             rf"({KO_WORD})['’\"”]?(?:이라는|라는)\s합작",
             rf"(?:joint venture|new company|venture|JV)(?:,|\s(?:called|named))\s(?:to be named\s|will be named\s|called\s|named\s)?({EN_NAME}(?:,?\s{lx.EN_LEGAL})?)",
-            rf"(?:СП|[Сс]овместн\w+ предприяти\w+)\s((?:ООО\s)?«[^»]{{2,60}}»)",
-            rf"(?:设立|成立|合资公司)\s?([\u4e00-\u9fffA-Za-z]{{2,20}}?(?:有限公司|股份有限公司))",
+            r"(?:СП|[Сс]овместн\w+ предприяти\w+)\s((?:ООО\s)?«[^»]{2,60}»)",
+            r"(?:设立|成立|合资公司)\s?([\u4e00-\u9fffA-Za-z]{2,20}?(?:有限公司|股份有限公司))",
             r"合弁会社「([^」]{2,30})」",
         ]
         for p in patterns:
             for m in re.finditer(p, t):
                 raw = m.group(1)
-                name = strip_particles(raw) if re.match(r"[가-힣]", raw) else _clean_en(raw) if raw[0].isascii() else raw
-                if not name or name in {"the", "The"} or _is_gov_name(name) or re.match(r"^(?:설립|계약|추진|자본금)", name):
+                name = (
+                    strip_particles(raw) if re.match(r"[가-힣]", raw) else _clean_en(raw) if raw[0].isascii() else raw
+                )
+                if (
+                    not name
+                    or name in {"the", "The"}
+                    or _is_gov_name(name)
+                    or re.match(r"^(?:설립|계약|추진|자본금)", name)
+                ):
                     continue
                 alias = None
                 after = t[m.end(1) : m.end(1) + 60]
@@ -312,7 +354,12 @@ class EntityFinder:
                     first = first.rstrip(",")
                     n = len(re.findall(rf"(?<![\w]){re.escape(first)}(?![\w])", t))
                     n_full = len(re.findall(re.escape(form), t))
-                    if n > n_full and not lx.country_of(first) and not _is_gov_name(first) and firsts.get(first) == {id(e)}:
+                    if (
+                        n > n_full
+                        and not lx.country_of(first)
+                        and not _is_gov_name(first)
+                        and firsts.get(first) == {id(e)}
+                    ):
                         e.aliases.add(first)
             for form in e.forms():
                 for m in re.finditer(re.escape(form), t):
@@ -372,7 +419,9 @@ class EntityFinder:
                     e.country = lx.country_of(found[-1].group(0))
                     break
                 after = t[e.spans[0][1] : e.spans[0][1] + 40]
-                m = re.match(r"(?:\s(?:Ltd\.?|Inc\.?))?,?\s(?:of|from|in|aus|из)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", after)
+                m = re.match(
+                    r"(?:\s(?:Ltd\.?|Inc\.?))?,?\s(?:of|from|in|aus|из)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", after
+                )
                 if m and (lx.city_country(m.group(1)) or lx.country_of(m.group(1))):
                     e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
                     break
@@ -387,9 +436,13 @@ class EntityFinder:
                 continue
             for s, _ in e.spans:
                 window = t[max(0, s - 60) : s + 160]
-                m = re.search(r"([가-힣]{2,6}(?:시|군|구|도))에\s(?:설립|세우|둥지)", window) or re.search(
-                    r"(?:based|registered|located|headquartered) in ([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", window
-                ) or re.search(r"разместится в ([\w\s]{3,30}?)[.,]", window)
+                m = (
+                    re.search(r"([가-힣]{2,6}(?:시|군|구|도))에\s(?:설립|세우|둥지)", window)
+                    or re.search(
+                        r"(?:based|registered|located|headquartered) in ([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", window
+                    )
+                    or re.search(r"разместится в ([\w\s]{3,30}?)[.,]", window)
+                )
                 if m:
                     e.location = m.group(1).strip()
                     break

@@ -101,7 +101,9 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
     frames: list[Frame] = []
     frame_of_sentence: dict[int, Frame] = {}
     for i, s in enumerate(sentences):
-        has_agreement = re.search(lx.AGREEMENT_WORDS, s.text, re.I) or any(r.search(s.text) for r in lx.KIND_RES.values())
+        has_agreement = re.search(lx.AGREEMENT_WORDS, s.text, re.I) or any(
+            r.search(s.text) for r in lx.KIND_RES.values()
+        )
         if not (s.concluded and not s.negated and has_agreement):
             continue
         named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
@@ -219,6 +221,8 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
     lead = all_sentences[:2] + [h for h in headline if re.search(lx.AGREEMENT_WORDS, h.text, re.I)]
     for g in govs:
         if any(_mentions(g, s) for s in f.sentences) or any(
-            _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline) for s in lead + [x for x in all_sentences if lx.BROKER_RE.search(x.text) and any(_mentions(c, x) for c in f.companies)]
+            _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline)
+            for s in lead
+            + [x for x in all_sentences if lx.BROKER_RE.search(x.text) and any(_mentions(c, x) for c in f.companies)]
         ):
             f.government.append(g)

@@ -1,0 +1,47 @@
+"""``manage.py demo``: load the demo articles through the real pipeline and create a local admin."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from deals.models import Deal, ReviewStatus
+from deals.services import deal_approve
+from sources.models import Origin
+from sources.services import article_receive
+
+DEMO_DIR = Path(settings.BASE_DIR) / "demo" / "articles"
+
+
+class Command(BaseCommand):
+    help = "Ingest the demo articles (in-process), approve their drafts, and create a local admin account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+        parser.add_argument("--no-approve", action="store_true", help="leave the demo deals as drafts")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo command is for local development (DEBUG=1) only.")
+        from tracker.celery import app
+
+        app.conf.task_always_eager = True  # the demo needs no broker
+        files = sorted(DEMO_DIR.glob("*.txt"))
+        for path in files:
+            article_receive(raw=path.read_bytes(), origin=Origin.FILE, filename=path.name)
+        User = get_user_model()
+        password = secrets.token_urlsafe(9)
+        user, _ = User.objects.get_or_create(username=options["username"], defaults={"email": "admin@localhost"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        if not options["no_approve"]:
+            for deal in Deal.objects.filter(
+                review_status=ReviewStatus.DRAFT, sources__article__filename__in=[f.name for f in files]
+            ).distinct():
+                deal_approve(deal=deal, user=user)
+        total = Deal.objects.count()
+        self.stdout.write(self.style.SUCCESS(f"Demo data: {len(files)} articles, {total} deals."))
+        self.stdout.write(f"Admin login: http://127.0.0.1:8000/admin/  user: {user.username}  password: {password}")

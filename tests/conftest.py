@@ -1,0 +1,31 @@
+import os
+
+import pytest
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}; broker: {settings.REDIS_URL or 'none (in-process)'}"
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis. Absent REDIS_URL the test is skipped; set but unreachable, it fails."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set (CI sets it to the real Redis)")
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=3).ping()  # raises: a configured service must be up
+    return url
+
+
+@pytest.fixture
+def postgres():
+    from django.conf import settings
+
+    if not settings.IS_POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run with DATABASE_URL pointing at PostgreSQL")
+        pytest.skip("DATABASE_URL is not PostgreSQL")

@@ -1,0 +1,108 @@
+"""The extractor on short articles written for these tests (invented companies)."""
+
+from pathlib import Path
+
+import pytest
+
+from sources.extraction import extract, extract_text
+
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "articles"
+
+
+def deals_of(text: str):
+    return extract_text(text).deals
+
+
+NEGATIVES = {
+    "rumour": (
+        "Seoul Business Wire\n\nShipbuilder said to weigh stake in Norwegian design house\n\nPosted : 2024-01-08 18:00\n\n"
+        "Hanmir Heavy Industries Co., Ltd. is in talks to buy a minority stake in Fjordline Design AS, people familiar "
+        "with the matter said. The company denied that any agreement had been reached and said it is considering "
+        "various options for its European business."
+    ),
+    "cancellation": (
+        "산업뉴스\n\n다온전자, 베트남 합작법인 계약 해지\n\n입력 2023.03.02 09:00\n\n"
+        "㈜다온전자는 베트남 반롱그룹(Van Long Group JSC)과 맺었던 합작법인 설립 계약을 해지했다고 2일 공시했다. "
+        "양사는 지난해 1억 달러 규모의 합작 계약을 체결했으나 인허가 지연으로 사업이 무산됐다."
+    ),
+    "planned mission": (
+        "지역경제신문\n\n강원도 투자유치단, 독일 방문 예정\n\n입력 2023.09.01 10:00\n\n"
+        "강원도는 다음 달 독일 뮌헨과 베를린을 방문해 수소 분야 기업 투자 유치에 나설 예정이라고 1일 밝혔다. "
+        "도는 현지 기업 10여 곳과 면담을 추진할 계획이다."
+    ),
+    "FDI statistics": (
+        "Korea Economy Report\n\nForeign direct investment pledges hit record in first half\n\nPosted : 2023-07-05 10:00\n\n"
+        "Foreign direct investment pledges to South Korea totalled $17.2 billion in the first half, the ministry said. "
+        "Pledges from the United States rose 40 percent while investment from Japan fell, according to the data."
+    ),
+    "market forecast": (
+        "Tech Markets Daily\n\nGlobal battery recycling market to reach $24bn by 2030\n\nPosted : 2024-02-01 08:00\n\n"
+        "The global market for battery recycling is forecast to grow to $24 billion by 2030 from $6 billion this year, "
+        "according to a report by an industry research firm. Demand from electric vehicle makers is expected to rise."
+    ),
+    "earnings": (
+        "Market Wire\n\nChipmaker posts record quarterly profit\n\nPosted : 2024-04-25 07:00\n\n"
+        "Solvane Semiconductor Inc. reported first-quarter revenue of $4.2 billion and net profit of $910 million on "
+        "Thursday, beating analyst estimates. Shares rose 5 percent in early trading."
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(NEGATIVES), ids=list(NEGATIVES))
+def test_articles_that_report_no_concluded_deal_give_no_deals(kind):
+    assert deals_of(NEGATIVES[kind]) == []
+
+
+def test_a_korean_joint_venture_article_gives_parties_amount_jv_and_date():
+    result = extract((DEMO / "ko-demo-battery-jv.txt").read_bytes())
+    assert result.language == "ko"
+    assert str(result.published) == "2024-04-12"
+    [deal] = result.deals
+    assert {(p["name"], p["country"]) for p in deal["parties"]} == {("한결소재", "KR"), ("뮐러테크", "DE")}
+    assert deal["joint_venture"]["name"] == "한뮐소재"
+    assert {(a["value"], a["currency"]) for a in deal["amounts"]} == {("20000000", "EUR"), ("29000000000", "KRW")}
+    assert deal["date"] == "2024-04-10"
+    assert "joint_venture" in deal["kinds"]
+
+
+def test_market_sizes_next_to_the_deal_are_not_deal_amounts():
+    result = extract((DEMO / "en-demo-chip-investment.txt").read_bytes())
+    [deal] = result.deals
+    assert [(a["value"], a["currency"]) for a in deal["amounts"]] == [("85000000", "USD")]
+
+
+def test_every_evidence_span_quotes_the_cleaned_text_exactly():
+    for path in DEMO.glob("*.txt"):
+        result = extract(path.read_bytes())
+        for deal in result.deals:
+            for ev in deal["evidence"]:
+                assert result.text[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_two_deals_signed_with_each_company_are_split():
+    text = (
+        "지역신문\n\n충남도, 외투기업 2곳과 투자협약\n\n입력 2023.05.24 17:05\n\n"
+        "충청남도는 23일 도청에서 미국 알파머티리얼즈(Alpha Materials Inc.), 일본 베타화학(ベータ化学株式会社)과 "
+        "각각 투자협약을 맺었다고 24일 밝혔다. 알파머티리얼즈는 5천만 달러를 투자한다. 베타화학은 30억 엔을 투입한다."
+    )
+    deals = deals_of(text)
+    assert len(deals) == 2
+    by_party = {d["parties"][0]["name"]: d for d in deals}
+    assert by_party["알파머티리얼즈"]["amounts"][0]["currency"] == "USD"
+    assert by_party["베타화학"]["amounts"][0]["currency"] == "JPY"
+
+
+def test_amounts_convert_to_usd_with_the_rate_and_its_date():
+    result = extract((DEMO / "ko-demo-battery-jv.txt").read_bytes())
+    eur = next(a for a in result.deals[0]["amounts"] if a["currency"] == "EUR")
+    assert eur["usd"] and eur["rate"] and eur["rate_date"] and eur["rate_source"]
+
+
+def test_no_rate_is_guessed_where_the_series_has_none():
+    text = (
+        "Деловые новости\n\nСП в Сибири\n\nНОВОСИБИРСК, 3 июня 2024 — Японская компания Sakura Kogyo Co., Ltd. и "
+        "ООО «Сибмаш» подписали соглашение о создании совместного предприятия. Объём инвестиций составит 500 млн рублей."
+    )
+    [deal] = deals_of(text)
+    rub = next(a for a in deal["amounts"] if a["currency"] == "RUB")
+    assert rub["usd"] is None and "no RUB" in rub["note"]
