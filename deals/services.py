@@ -23,6 +23,7 @@ from .models import (
     DatePrecision,
     Deal,
     DealKind,
+    DealKindCode,
     DealParty,
     DealSource,
     Evidence,
@@ -192,7 +193,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
                 deal.extracted = item
         deal.save()
         if may("kinds"):
-            deal.kinds.set(DealKind.objects.filter(code__in=kinds))
+            # get_or_create: the kinds table is seeded by a migration, but must never silently drop a kind.
+            deal.kinds.set([DealKind.objects.get_or_create(code=k)[0] for k in kinds if k in DealKindCode.values])
         if may("sectors"):
             deal.sectors.set([_sector(name) for name in item.get("sectors", [])])
         if may("parties"):

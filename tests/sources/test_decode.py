@@ -35,14 +35,21 @@ def test_http_header_charset_is_honoured():
 
 def test_detection_is_not_misled_by_a_long_inline_script():
     body = "<p>" + KO * 20 + "</p>"
-    html = ("<html><head><script>" + "var x = 1;" * 1500 + "</script></head><body>" + body + "</body></html>").encode("cp949")
+    html = ("<html><head><script>" + "var x = 1;" * 1500 + "</script></head><body>" + body + "</body></html>").encode(
+        "cp949"
+    )
     decoded, _ = decode(html)
     assert "똠방각하" in decoded
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [(b"", "empty"), (b"   \n ", "empty"), (bytes(range(256)) * 20, "binary"), (b"\x00\x01\x02garbage" * 100, "binary")],
+    [
+        (b"", "empty"),
+        (b"   \n ", "empty"),
+        (bytes(range(256)) * 20, "binary"),
+        (b"\x00\x01\x02garbage" * 100, "binary"),
+    ],
 )
 def test_unusable_input_is_a_clear_error(raw, message):
     with pytest.raises(ExtractionError, match=message):

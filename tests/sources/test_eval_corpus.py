@@ -36,7 +36,10 @@ def test_dev_corpus_scores_above_the_floor(corpus, tmp_path):
     pred = tmp_path / "dev.jsonl"
     pred.write_text("\n".join(lines), encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, str(corpus / "score.py"), str(corpus / "dev"), str(pred)], capture_output=True, text=True, check=True
+        [sys.executable, str(corpus / "score.py"), str(corpus / "dev"), str(pred)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     overall = float(out.strip().splitlines()[-1].split()[-1])
