@@ -29,3 +29,14 @@ def postgres():
         if os.environ.get("CI"):
             pytest.fail("CI must run with DATABASE_URL pointing at PostgreSQL")
         pytest.skip("DATABASE_URL is not PostgreSQL")
+
+
+@pytest.fixture
+def in_process_tasks():
+    """Run queued tasks in this process: for tests of the services, not of the broker."""
+    from tracker.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old

@@ -10,7 +10,7 @@ from deals.services import deal_approve, deal_mark_human_set
 from sources.models import Article, ArticleStatus
 from sources.services import ArticleRefused, article_process, article_receive, article_retry
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_process_tasks")]
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "articles"
 
 
