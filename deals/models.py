@@ -251,7 +251,7 @@ class DealKind(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return DealKindCode(self.code).label if self.code in DealKindCode.values else self.code
+        return str(DealKindCode(self.code).label) if self.code in DealKindCode.values else self.code
 
 
 class Deal(models.Model):

@@ -1,0 +1,106 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deals.models import Amount, Company, CompanyAlias, Deal, DealKind, DealParty, ReviewStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def make_deal(title, status=ReviewStatus.APPROVED, country="KR", usd="1000000", day=1):
+    deal = Deal.objects.create(
+        title=title, review_status=status, signed_on=dt.date(2024, 1, day), date_precision="day", usd_total=Decimal(usd)
+    )
+    company = Company.objects.create(name=f"{title} Co", country=country)
+    CompanyAlias.objects.create(company=company, name=f"{title} Co")
+    DealParty.objects.create(deal=deal, company=company, role="investor")
+    deal.kinds.add(DealKind.objects.get_or_create(code="investment")[0])
+    Amount.objects.create(deal=deal, value=Decimal(usd), currency="USD")
+    return deal
+
+
+def test_the_listing_shows_approved_deals_only(client):
+    make_deal("Visible")
+    for status in ("draft", "rejected"):
+        make_deal(f"Hidden {status}", status=status)
+    html = client.get("/deals/").content.decode()
+    assert "Visible" in html and "Hidden" not in html
+
+
+@pytest.mark.parametrize("status", ["draft", "rejected"])
+def test_an_unpublished_deal_detail_answers_404(client, status):
+    deal = make_deal("Secret", status=status)
+    assert client.get(f"/deals/{deal.pk}/").status_code == 404
+
+
+def test_an_approved_deal_detail_shows_its_parties(client):
+    deal = make_deal("Shown")
+    assert "Shown Co" in client.get(f"/deals/{deal.pk}/").content.decode()
+
+
+def test_filters_narrow_the_listing(client):
+    make_deal("Alphadeal", country="KR")
+    make_deal("Betadeal", country="DE")
+    html = client.get("/deals/?investor_country=DE").content.decode()
+    assert "Betadeal" in html and "Alphadeal" not in html
+    html = client.get("/deals/?q=Alphadeal").content.decode()
+    assert "Alphadeal" in html and "Betadeal" not in html
+
+
+def test_a_malformed_filter_answers_400_not_500(client):
+    assert client.get("/deals/?usd_min=lots").status_code == 400
+    assert client.get("/deals/?date_from=yesterday").status_code == 400
+
+
+def test_the_listing_runs_the_same_number_of_queries_whatever_the_page_size(client):
+    for i in range(3):
+        make_deal(f"Deal {i}", day=i + 1)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/deals/?per_page=1")
+    for i in range(3, 20):
+        make_deal(f"Deal {i}", day=(i % 27) + 1)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/deals/?per_page=50")
+    assert len(small) == len(large)
+
+
+def test_csv_export_is_the_filtered_list_streamed_with_a_dated_name(client):
+    make_deal("Korean", country="KR")
+    make_deal("German", country="DE")
+    make_deal("Draft", status="draft", country="DE")
+    response = client.get("/deals/?investor_country=DE&export=csv")
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="deals-' in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("id,title,kinds")
+    assert len(lines) == 2 and "German" in lines[1]
+
+
+def test_csv_export_neutralises_formulas_and_offers_a_bom(client):
+    make_deal("=HYPERLINK(\"http://evil\")")
+    body = b"".join(client.get("/deals/?export=csv&bom=1").streaming_content).decode()
+    assert body.startswith("\ufeff")
+    assert "'=HYPERLINK" in body
+    assert ",=HYPERLINK" not in body
+
+
+def test_csv_export_runs_a_fixed_number_of_queries(client):
+    make_deal("One")
+    with CaptureQueriesContext(connection) as few:
+        b"".join(client.get("/deals/?export=csv").streaming_content)
+    for i in range(10):
+        make_deal(f"More {i}")
+    with CaptureQueriesContext(connection) as many:
+        b"".join(client.get("/deals/?export=csv").streaming_content)
+    assert len(few) == len(many)
+
+
+def test_scraped_text_is_escaped_on_public_pages(client):
+    deal = make_deal("<script>alert(1)</script>")
+    html = client.get(f"/deals/{deal.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
