@@ -198,17 +198,15 @@ def feed_poll(*, source_id: int) -> tuple[int, int]:
             Source.objects.filter(pk=source_id).update(last_error=str(exc)[:2000])
             return 0, 0
         parsed = feedparser.parse(page.body)
-        if parsed.bozo and not parsed.entries:
-            reason = f"broken feed: {getattr(parsed, 'bozo_exception', 'unreadable XML')}"
-            Source.objects.filter(pk=source_id).update(last_error=reason[:2000])
-            return 0, 0
+        problem = f"broken feed: {getattr(parsed, 'bozo_exception', 'unreadable XML')}" if parsed.bozo else ""
         for entry in parsed.entries:
             link = entry.get("link")
             if not link:
                 continue
             received = article_receive_url(url=link, origin=Origin.FEED, source=source)
             new, dup = (new + 1, dup) if received.created else (new, dup + 1)
-        Source.objects.filter(pk=source_id).update(last_error="", last_polled_at=timezone.now())
+        # A broken feed still yields what the lenient parser could read; the problem stays visible.
+        Source.objects.filter(pk=source_id).update(last_error=problem[:2000], last_polled_at=timezone.now())
     finally:
         Source.objects.filter(pk=source_id).update(polling_since=None)
     return new, dup

@@ -82,7 +82,7 @@ def test_csv_export_is_the_filtered_list_streamed_with_a_dated_name(client):
 
 
 def test_csv_export_neutralises_formulas_and_offers_a_bom(client):
-    make_deal("=HYPERLINK(\"http://evil\")")
+    make_deal('=HYPERLINK("http://evil")')
     body = b"".join(client.get("/deals/?export=csv&bom=1").streaming_content).decode()
     assert body.startswith("\ufeff")
     assert "'=HYPERLINK" in body

@@ -88,7 +88,8 @@ def test_a_second_report_of_the_same_deal_attaches_as_a_source():
 
 
 @pytest.mark.parametrize(
-    ("raw", "reason"), [(b"", "empty"), (bytes(range(256)) * 40, "binary"), (b"\x00\x01\x02\x03garbage" * 300, "binary")]
+    ("raw", "reason"),
+    [(b"", "empty"), (bytes(range(256)) * 40, "binary"), (b"\x00\x01\x02\x03garbage" * 300, "binary")],
 )
 def test_bad_input_ends_failed_with_a_reason_and_keeps_its_bytes(raw, reason):
     article = article_receive(raw=raw, filename="bad.bin").article

@@ -1,0 +1,119 @@
+"""URL and feed ingestion against a local HTTP server on 127.0.0.1."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.test import override_settings
+
+from sources.fetch import FetchError, fetch
+from sources.models import Article, ArticleStatus, Source
+from sources.services import article_receive_url, feed_poll
+
+KO_PAGE = (
+    '<html><head><meta charset="euc-kr"><title>투자 협약</title></head><body><article><h1>똠방 기업, 투자 협약</h1>'
+    "<p>㈜똠방전자(대표 김철수)는 독일의 기계기업인 베르크만(Bergmann GmbH)과 2천만 유로 규모의 투자협약을 체결했다고 밝혔다. "
+    "양사는 공장을 함께 짓는다.</p></article></body></html>"
+).encode("cp949")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        port = self.server.server_address[1]
+        routes = {
+            "/ko.html": (200, "text/html", KO_PAGE),
+            "/feed.xml": (200, "application/rss+xml", (
+                f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                f"<item><title>a</title><link>http://127.0.0.1:{port}/ko.html</link></item>"
+                f"<item><title>b</title><link>http://127.0.0.1:{port}/missing.html</link></item></channel></rss>"
+            ).encode()),
+            "/broken.xml": (200, "application/rss+xml", b"<rss><channel><item><title>oops</title"),
+            "/image.png": (200, "image/png", b"\x89PNG...."),
+            "/big.html": (200, "text/html", b"<p>" + b"x" * 5000 + b"</p>"),
+        }  # fmt: skip
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+            return
+        status, ctype, body = routes.get(self.path, (404, "text/plain", b"not found"))
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_loopback_addresses_are_refused_by_default(server):
+    with pytest.raises(FetchError, match="private or reserved"):
+        fetch(f"{server}/ko.html")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "http://169.254.169.254/latest/"])
+def test_other_schemes_and_metadata_addresses_are_refused(url):
+    with pytest.raises(FetchError, match="refused"):
+        fetch(url)
+
+
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+def test_a_redirect_to_a_metadata_address_is_refused(server):
+    with pytest.raises(FetchError, match="private or reserved"):
+        fetch(f"{server}/redirect")
+
+
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+def test_non_article_content_types_are_refused(server):
+    with pytest.raises(FetchError, match="image/png"):
+        fetch(f"{server}/image.png")
+
+
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"], ARTICLE_MAX_BYTES=1000)
+def test_pages_over_the_size_limit_are_refused(server):
+    with pytest.raises(FetchError, match="limit"):
+        fetch(f"{server}/big.html")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("in_process_tasks")
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+def test_an_euc_kr_page_by_url_becomes_a_draft(server):
+    received = article_receive_url(url=f"{server}/ko.html")
+    article = Article.objects.get(pk=received.article.pk)
+    assert article.status == ArticleStatus.EXTRACTED, article.last_error
+    assert "똠방전자" in article.text
+    assert article.deal_sources.count() == 1
+    assert not article_receive_url(url=f"{server}/ko.html").created
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("in_process_tasks")
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+def test_a_feed_poll_stores_each_entry_and_records_unreachable_ones(server):
+    source = Source.objects.create(name="Local", feed_url=f"{server}/feed.xml")
+    assert feed_poll(source_id=source.pk) == (2, 0)
+    missing = Article.objects.get(url=f"{server}/missing.html")
+    assert missing.status == ArticleStatus.FAILED and "404" in missing.last_error
+    assert feed_poll(source_id=source.pk) == (0, 2)
+    source.refresh_from_db()
+    assert source.last_polled_at and source.polling_since is None
+
+
+@pytest.mark.django_db
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+def test_a_broken_feed_is_recorded_on_the_source(server):
+    source = Source.objects.create(name="Broken", feed_url=f"{server}/broken.xml")
+    assert feed_poll(source_id=source.pk) == (0, 0)
+    source.refresh_from_db()
+    assert "broken feed" in source.last_error
