@@ -172,3 +172,37 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Deal tracker review desk")
 admin.site.site_title = _("Deal tracker")
+
+
+@admin.register(models.DealParty)
+class DealPartyAdmin(SimpleHistoryAdmin):
+    list_display = ["deal", "company", "role", "stake_percent"]
+    list_filter = ["role"]
+    search_fields = ["deal__title", "company__name"]
+    autocomplete_fields = ["deal", "company"]
+    list_select_related = ["deal", "company"]
+
+
+@admin.register(models.JointVenture)
+class JointVentureAdmin(admin.ModelAdmin):
+    list_display = ["company", "deal", "location"]
+    search_fields = ["company__name", "deal__title", "location"]
+    autocomplete_fields = ["deal", "company", "parents"]
+    list_select_related = ["deal", "company"]
+
+
+@admin.register(models.GovernmentInvolvement)
+class GovernmentInvolvementAdmin(SimpleHistoryAdmin):
+    list_display = ["deal", "body", "programme", "role"]
+    list_filter = ["role"]
+    search_fields = ["deal__title", "body__name", "programme__name"]
+    autocomplete_fields = ["deal", "body", "programme"]
+    list_select_related = ["deal", "body", "programme"]
+
+
+@admin.register(models.DealSource)
+class DealSourceAdmin(admin.ModelAdmin):
+    list_display = ["deal", "article", "added_at"]
+    search_fields = ["deal__title", "article__title", "article__url"]
+    autocomplete_fields = ["deal", "article"]
+    list_select_related = ["deal", "article"]

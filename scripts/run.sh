@@ -8,5 +8,7 @@ PY=${PYTHON:-python3}
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 export DEBUG=${DEBUG:-1}
 .venv/bin/python manage.py migrate --no-input
+
+export ADDRESS=${ADDRESS:-127.0.0.1:8000}
 .venv/bin/python manage.py demo
-exec .venv/bin/python manage.py runserver "${ADDRESS:-127.0.0.1:8000}"
+exec .venv/bin/python manage.py runserver "$ADDRESS"

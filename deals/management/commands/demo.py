@@ -1,5 +1,6 @@
 """``manage.py demo``: load the demo articles through the real pipeline and create a local admin."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -44,4 +45,5 @@ class Command(BaseCommand):
                 deal_approve(deal=deal, user=user)
         total = Deal.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demo data: {len(files)} articles, {total} deals."))
-        self.stdout.write(f"Admin login: http://127.0.0.1:8000/admin/  user: {user.username}  password: {password}")
+        address = os.environ.get("ADDRESS", "127.0.0.1:8000")
+        self.stdout.write(f"Admin login: http://{address}/admin/  user: {user.username}  password: {password}")

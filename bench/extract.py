@@ -1,0 +1,58 @@
+"""Extraction throughput on one core, beside trafilatura's text extraction alone on the same inputs.
+
+    .venv/bin/python bench/extract.py [--repeat 100] [--dir ../shared/eval/dev]
+
+Inputs: the dev corpus when present, else demo/articles. Prints medians over --runs runs and the
+peak resident memory of the process.
+"""
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sources.extraction import extract  # noqa: E402
+from sources.extraction.decode import decode  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default=str(ROOT.parent / "shared" / "eval" / "dev"))
+    ap.add_argument("--repeat", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    folder = Path(a.dir) if Path(a.dir).exists() else ROOT / "demo" / "articles"
+    inputs = [p.read_bytes() for p in sorted(folder.glob("*.txt")) + sorted(folder.glob("*.html"))]
+    import trafilatura
+
+    texts = [decode(raw)[0] for raw in inputs]
+    extract(inputs[0])  # warm caches (CLDR names, rate tables) once per process
+    pipeline, traf = [], []
+    n = len(inputs) * a.repeat
+    for _ in range(a.runs):
+        t0 = time.perf_counter()
+        for _ in range(a.repeat):
+            for raw in inputs:
+                extract(raw)
+        pipeline.append(n / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        for _ in range(a.repeat):
+            for text in texts:
+                trafilatura.extract(text)
+        traf.append(n / (time.perf_counter() - t0))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    p, t = statistics.median(pipeline), statistics.median(traf)
+    print(f"inputs: {len(inputs)} files from {folder} x {a.repeat} = {n} articles per run, {a.runs} runs")
+    print(f"whole pipeline:         {p:8.1f} articles/s (median)")
+    print(f"trafilatura alone:      {t:8.1f} articles/s (median)")
+    print(f"pipeline / trafilatura: {p / t:8.2f}")
+    print(f"peak RSS:               {peak_mb:8.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
