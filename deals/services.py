@@ -55,40 +55,47 @@ def _lock(key: str) -> None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [h])
 
 
-def company_match_or_create(*, name: str, aliases: list[str], country: str | None) -> Company:
-    """The company that has any of these names as an alias, or a new one with all of them."""
+def _match_or_create(
+    *, alias_model: Any, owner_field: str, name: str, aliases: list[str], create: Any
+) -> tuple[Any, bool]:
+    """The owner (company or body) that has any of these names as an alias, or a new one; every
+    name becomes an alias. Returns (owner, found)."""
     forms = [n for n in dict.fromkeys([name, *aliases]) if normalize_name(n)]
     keys = [normalize_name(n) for n in forms]
     for key in sorted(set(keys)):
-        _lock(f"company:{key}")
-    alias = CompanyAlias.objects.filter(normalized__in=keys).select_related("company").order_by("company_id").first()
-    if alias:
-        company = alias.company
-        if country and not company.country:
-            company.country = country
-            company.save(update_fields=["country", "updated_at"])
-    else:
-        company = Company.objects.create(name=name, country=country or "")
-    existing = set(company.aliases.values_list("normalized", flat=True))
+        _lock(f"{owner_field}:{key}")
+    alias = (
+        alias_model.objects.filter(normalized__in=keys)
+        .select_related(owner_field)
+        .order_by(f"{owner_field}_id")
+        .first()
+    )
+    owner = getattr(alias, owner_field) if alias else create()
+    existing = set(alias_model.objects.filter(**{owner_field: owner}).values_list("normalized", flat=True))
     for form, key in zip(forms, keys, strict=True):
         if key not in existing:
-            CompanyAlias.objects.create(company=company, name=form)
+            alias_model.objects.create(**{owner_field: owner, "name": form})
             existing.add(key)
+    return owner, alias is not None
+
+
+def company_match_or_create(*, name: str, aliases: list[str], country: str | None) -> Company:
+    """The company that has any of these names as an alias, or a new one with all of them."""
+    company, found = _match_or_create(
+        alias_model=CompanyAlias, owner_field="company", name=name, aliases=aliases,
+        create=lambda: Company.objects.create(name=name, country=country or ""),
+    )  # fmt: skip
+    if found and country and not company.country:
+        company.country = country
+        company.save(update_fields=["country", "updated_at"])
     return company
 
 
 def body_match_or_create(*, name: str, aliases: list[str], country: str | None) -> GovernmentBody:
-    forms = [n for n in dict.fromkeys([name, *aliases]) if normalize_name(n)]
-    keys = [normalize_name(n) for n in forms]
-    for key in sorted(set(keys)):
-        _lock(f"body:{key}")
-    alias = GovernmentBodyAlias.objects.filter(normalized__in=keys).select_related("body").order_by("body_id").first()
-    body = alias.body if alias else GovernmentBody.objects.create(name=name, country=country or "", level=_level(name))
-    existing = set(body.aliases.values_list("normalized", flat=True))
-    for form, key in zip(forms, keys, strict=True):
-        if key not in existing:
-            GovernmentBodyAlias.objects.create(body=body, name=form)
-            existing.add(key)
+    body, _ = _match_or_create(
+        alias_model=GovernmentBodyAlias, owner_field="body", name=name, aliases=aliases,
+        create=lambda: GovernmentBody.objects.create(name=name, country=country or "", level=_level(name)),
+    )  # fmt: skip
     return body
 
 
