@@ -377,7 +377,7 @@ class Amount(models.Model):
     """Money a deal commits: a Decimal in an ISO 4217 currency, with its USD value and the rate used.
 
     ``alternates`` holds the same sum in the other forms the article gives it
-    (300만불(한화 약 33억원): 3,000,000 USD with an alternate of 3,300,000,000 KRW).
+    (500만불(한화 약 60억원): 5,000,000 USD with an alternate of 6,000,000,000 KRW).
     """
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="amounts")

@@ -2,7 +2,7 @@
 USD 3.5 million, 150 million yuan, 1,2 млрд рублей, 50 Mio. Euro, 2900万ドル, 1.5亿元.
 
 Values are exact Decimals in the currency's unit. A sum followed by the same sum in another
-currency in brackets ("300만불(한화 약 33억원)", "150 million yuan ($21m)") is one group.
+currency in brackets ("500만불(한화 약 60억원)", "80 million yuan ($11m)") is one group.
 """
 
 import re

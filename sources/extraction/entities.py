@@ -1,9 +1,9 @@
 """Names in an article: companies (with their home country), government bodies, joint ventures.
 
 There is no NER model for this mix of languages, so names are found by their shape: a legal form
-(㈜, Co., Ltd., ООО, 株式会社), a descriptor with a country ("러시아의 기술 강소기업인 비첼사",
-"US battery materials maker Ardent Cell"), an appositive ("Keshet Vision, a Haifa-based developer"),
-a representative in brackets ("제이엠씨(대표 정명근)"), a foreign name in brackets, or a government
+(㈜, Co., Ltd., ООО, 株式会社), a descriptor with a country ("독일의 화학기업인 뮐러테크사",
+"Dutch equipment maker Veldhoven Instruments"), an appositive ("Nordlicht Optics, a Munich-based developer"),
+a representative in brackets ("가온바이오(대표 홍길동)"), a foreign name in brackets, or a government
 shape (…도, …시, Ministry of …, … Province, KOTRA).
 """
 
@@ -143,7 +143,7 @@ class EntityFinder:
             )
         for m in re.finditer(rf"({KO_WORD})\s?{lx.KO_LEGAL_SUFFIX}", t):
             self.add("company", strip_particles(m.group(1)), m.start(1), country="KR")
-        # 제이엠씨(대표 정명근)
+        # 가온바이오(대표 홍길동)
         for m in re.finditer(
             rf"({KO_WORD}(?:\s{KO_WORD})?)\s?[(（](?:대표이사|대표|회장|사장|CEO)\s([^)）]{{2,30}})[)）]", t
         ):
@@ -151,7 +151,7 @@ class EntityFinder:
             if not _is_gov_name(name):
                 self.add("company", strip_particles(name), m.start(1) + m.group(1).rfind(name),
                          representative=m.group(2).split(",")[0].strip())  # fmt: skip
-        # 러시아의 기술 강소기업인 비첼사 / 中 란퉈와
+        # 독일의 화학기업인 뮐러테크사 / 美 리버스톤과
         cre = lx.country_regex()
         for m in re.finditer(
             rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})",
@@ -160,7 +160,7 @@ class EntityFinder:
             name = strip_particles(m.group(2))
             if not _is_gov_name(name) and not re.match(r"^\d", name):
                 self.add("company", name, m.start(2), country=lx.country_of(m.group(1)))
-        # 네덜란드 페르하벤 테크놀로지(Verhaven Technology B.V.) / 장쑤란퉈신소재(江苏澜拓新材料, 이하 란퉈)
+        # 미국 리버스톤 테라퓨틱스(Riverstone Therapeutics Inc.) / 상하이한별소재(上海韩星材料, 이하 한별)
         for m in re.finditer(
             rf"(?:({cre.pattern})\s)?({KO_WORD}(?:\s{KO_WORD}){{0,2}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"
             rf"(?:[,，]\s*이하\s*['‘\"“]?([^)）'’\"”]{{1,20}})['’\"”]?)?[)）]",
@@ -341,7 +341,7 @@ class EntityFinder:
 
     # -- aliases and spans ----------------------------------------------------------------------
     def _short_aliases(self) -> None:
-        """'Ardent Cell Technologies Inc.' is 'Ardent' later on; '알던 머티리얼즈' is '알던'."""
+        """'Veldhoven Instruments B.V.' is 'Veldhoven' later on; '리버스톤 테라퓨틱스' is '리버스톤'."""
         t = self.text
         firsts = {}
         for e in self.entities:
@@ -373,7 +373,7 @@ class EntityFinder:
         self.entities = [
             e for e in self.entities if e.kind != "company" or not any(_key(f) in gov_keys for f in e.forms())
         ]
-        # "Ardent Cell" and "Ardent Cell Technologies Inc." are one company: keep the longer.
+        # "Veldhoven" and "Veldhoven Instruments B.V." are one company: keep the longer.
         companies = [e for e in self.entities if e.kind == "company"]
         for a in companies:
             for b in companies:
@@ -405,7 +405,7 @@ class EntityFinder:
         self.entities = [e for e in self.entities if e.kind == "government" or not generic.match(e.name)]
 
     def _countries(self) -> None:
-        """A country cue just before a name ("러시아의 기술 강소기업인 비첼사", "South Korea's Haneul")."""
+        """A country cue just before a name ("독일의 화학기업인 뮐러테크사", "South Korea's Hanbit Materials")."""
         t = self.text
         cre = lx.country_regex()
         for e in self.entities:

@@ -51,13 +51,13 @@ DEMONYMS = {
     "UZ": ["Uzbek", "우즈베키스탄"],
     "IE": ["Irish", "아일랜드"],
 }  # fmt: skip
-# Large cities as home-country cues ("a Seoul startup", "Haifa-based").
+# Large cities as home-country cues ("a Seoul startup", "Munich-based").
 CITIES = {
     "KR": ["Seoul", "Busan", "Incheon", "Daejeon", "Daegu", "Gwangju", "Ulsan", "Suwon", "Pangyo", "Cheongju""Changwon", "서울", "부산", "인천", "대전", "대구", "광주", "울산", "수원", "판교", "청주""창원", "화성", "천안", "아산", "성남"],
     "US": ["New York", "San Francisco", "Boston", "Austin", "Texas", "California", "Seattle", "Chicago", "San Jose", "Silicon Valley"],
     "JP": ["Tokyo", "Osaka", "Nagoya", "Yokohama", "Kyoto", "大阪", "東京", "大阪府", "東京都"],
     "CN": ["Beijing", "Shanghai", "Shenzhen", "Hefei", "Suzhou", "Chengdu", "Wuhan", "Hangzhou", "Guangzhou", "北京", "上海", "深圳", "苏州", "江苏", "장쑤", "상하이", "베이징", "선전"],
-    "IL": ["Haifa", "Tel Aviv", "Jerusalem""Herzliya"],
+    "IL": ["Haifa", "Tel Aviv", "Jerusalem", "Herzliya"],
     "DE": ["Berlin", "Munich", "Hamburg", "Frankfurt", "Dresden", "Stuttgart"],
     "RU": ["Moscow", "St Petersburg", "Kazan", "Novosibirsk""Москва", "Новосибирск", "Казань", "모스크바"],
     "IN": ["Mumbai", "Delhi", "Bengaluru", "Bangalore", "Chennai", "Hyderabad", "Pune"],
