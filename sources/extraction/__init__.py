@@ -15,7 +15,7 @@ from . import lexicon as lx
 from .clean import clean_html, clean_text, language_of, looks_like_html
 from .dates import find_dateline
 from .decode import decode
-from .entities import Entity, EntityFinder
+from .entities import EntityFinder
 from .errors import ExtractionError
 from .frames import Frame, build_frames
 from .rates import to_usd
@@ -215,7 +215,3 @@ def _title(parties: list[dict[str, Any]], jv: dict[str, Any] | None, kinds: list
     names = " – ".join(p["name"] for p in parties[:3]) or (jv["name"] if jv else "Unnamed parties")
     kind = kinds[0].replace("_", " ") if kinds else "deal"
     return f"{names}: {kind}"[:300]
-
-
-def entity_forms(e: Entity) -> list[str]:
-    return e.forms()

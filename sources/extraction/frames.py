@@ -155,7 +155,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
     out = []
     for f in frames:
         f.sentences.sort(key=lambda s: s.start)
-        if any(lx.CANCEL_RE.search(s.text) for s in f.sentences if s.concluded or s.negated) and not _reaffirmed(f):
+        if any(lx.CANCEL_RE.search(s.text) for s in f.sentences if s.concluded or s.negated):
             continue
         for s in f.sentences:
             for j in jvs:
@@ -166,10 +166,6 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
         _fill(f, text, language, published, govs, sentences, headline)
         out.append(f)
     return out
-
-
-def _reaffirmed(f: Frame) -> bool:
-    return False
 
 
 def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
