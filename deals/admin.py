@@ -1,10 +1,34 @@
 """Admin for the deal domain: every model with search, filters and autocomplete."""
 
-from django.contrib import admin
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import matching, models, review, services
+
+
+class BoundedCountPaginator(Paginator):
+    """Counts at most ``LIMIT`` matching rows: a full ``COUNT(*)`` over a million drafts costs
+    more than the page itself, and nobody pages past the two hundredth page (they filter)."""
+
+    LIMIT = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.LIMIT].count()
 
 
 class CompanyAliasInline(admin.TabularInline):
@@ -17,13 +41,66 @@ class RepresentativeInline(admin.TabularInline):
     extra = 0
 
 
+class MergeMixin:
+    """Admin action and suggestion page for merging entities known under several names."""
+
+    merge_service: str = ""
+    alias_relation: str = "aliases"
+    SUGGESTION_SAMPLE = 2000
+
+    def has_merge_permission(self, request) -> bool:
+        return request.user.has_perm("deals.review_deal")
+
+    @admin.action(description=_("Merge selected into the oldest (names kept as aliases)"), permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        items = list(queryset.order_by("pk"))
+        if len(items) < 2:
+            self.message_user(request, _("Select at least two to merge."), messages.WARNING)
+            return
+        getattr(services, self.merge_service)(survivor=items[0], others=items[1:])
+        self.message_user(request, _("Merged %(n)d into “%(name)s”.") % {"n": len(items) - 1, "name": items[0]}, messages.SUCCESS)  # fmt: skip
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("suggestions/", view(self.suggestions_view), name=f"{info[0]}_{info[1]}_suggestions"),
+            *super().get_urls(),
+        ]
+
+    def suggestions_view(self, request):
+        """Likely duplicates among the most recent entities, across scripts (Hangul, Latin, Cyrillic)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_merge_permission(request):
+                raise PermissionDenied
+            survivor = get_object_or_404(self.model, pk=request.POST.get("survivor"))
+            other = get_object_or_404(self.model, pk=request.POST.get("other"))
+            getattr(services, self.merge_service)(survivor=survivor, others=[other])
+            self.message_user(request, _("Merged into “%(name)s”.") % {"name": survivor}, messages.SUCCESS)
+            return redirect(request.path)
+        recent = self.model.objects.order_by("-pk").prefetch_related(self.alias_relation)[: self.SUGGESTION_SAMPLE]
+        names = {o.pk: [o.name, *(a.name for a in getattr(o, self.alias_relation).all())] for o in recent}
+        by_id = {o.pk: o for o in recent}
+        pairs = [(by_id[s.left], by_id[s.right], s) for s in matching.suggest_duplicates(names)[:100]]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "pairs": pairs,
+                   "title": _("Suggested duplicates"), "sample": self.SUGGESTION_SAMPLE,
+                   "can_merge": self.has_merge_permission(request)}  # fmt: skip
+        return TemplateResponse(request, "admin/deals/suggestions.html", context)
+
+
 @admin.register(models.Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(MergeMixin, SimpleHistoryAdmin):
     list_display = ["name", "country", "kind", "created_at"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases__name"]
     inlines = [CompanyAliasInline, RepresentativeInline]
     show_full_result_count = False
+    paginator = BoundedCountPaginator
+    actions = ["merge_selected"]
+    merge_service = "company_merge"
+    change_list_template = "admin/deals/merge_change_list.html"
 
 
 @admin.register(models.CompanyAlias)
@@ -48,11 +125,14 @@ class GovernmentBodyAliasInline(admin.TabularInline):
 
 
 @admin.register(models.GovernmentBody)
-class GovernmentBodyAdmin(SimpleHistoryAdmin):
+class GovernmentBodyAdmin(MergeMixin, SimpleHistoryAdmin):
     list_display = ["name", "country", "level"]
     list_filter = ["level", "country"]
     search_fields = ["name", "aliases__name"]
     inlines = [GovernmentBodyAliasInline]
+    actions = ["merge_selected"]
+    merge_service = "body_merge"
+    change_list_template = "admin/deals/merge_change_list.html"
 
 
 @admin.register(models.GovernmentBodyAlias)
@@ -131,25 +211,350 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
+# Which part of a deal an edit in the admin touches, in draft_upsert's terms (services.EXTRACTED_FIELDS).
+FORM_FIELD_TO_EXTRACTED = {"signed_on": "signed_on", "date_precision": "signed_on", "title": "title",
+                           "kinds": "kinds", "place": "place", "destination_country": "destination_country",
+                           "sectors": "sectors", "confidence": "confidence", "lifecycle": "lifecycle"}  # fmt: skip
+INLINE_TO_EXTRACTED = {models.DealParty: "parties", models.Amount: "amounts",
+                       models.GovernmentInvolvement: "government", models.JointVenture: "joint_venture"}  # fmt: skip
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """Drafts by default: the desk opens on the work to do."""
+
+    title = _("review status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*models.ReviewStatus.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.value() or models.ReviewStatus.DRAFT
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or models.ReviewStatus.DRAFT
+        if value == "all":
+            return queryset
+        if value not in models.ReviewStatus.values:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(review_status=value)
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    title = _("confidence")
+    parameter_name = "confidence_band"
+    BANDS = {"low": (Decimal("0"), Decimal("0.5")), "medium": (Decimal("0.5"), Decimal("0.8")),
+             "high": (Decimal("0.8"), Decimal("1.01"))}  # fmt: skip
+
+    def lookups(self, request, model_admin):
+        return [("low", _("low (< 0.5)")), ("medium", _("medium (0.5–0.8)")), ("high", _("high (≥ 0.8)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.BANDS:
+            low, high = self.BANDS[self.value()]
+            return queryset.filter(confidence__gte=low, confidence__lt=high)
+        return queryset
+
+
+class InvestorCountryFilter(admin.SimpleListFilter):
+    title = _("party country")
+    parameter_name = "party_country"
+
+    def lookups(self, request, model_admin):
+        # The distinct countries of all companies: cached, the companies table can be large.
+        codes = cache.get_or_set(
+            "deals:company-countries",
+            lambda: sorted(set(models.Company.objects.order_by().values_list("country", flat=True).distinct()) - {""}),
+            600,
+        )
+        names = dict(countries)
+        return [(c, names.get(c, c)) for c in codes]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(parties__company__country=self.value()).distinct()
+        return queryset
+
+
+class ProgrammeFilter(admin.SimpleListFilter):
+    title = _("programme")
+    parameter_name = "programme"
+
+    def lookups(self, request, model_admin):
+        return [(str(p.pk), p.name) for p in models.Programme.objects.order_by("name")[:200]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(government__programme_id=self.value()).distinct()
+        return queryset
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DuplicateForm(forms.Form):
+    original = forms.ModelChoiceField(
+        label=_("Original deal (id)"),
+        queryset=models.Deal.objects.exclude(review_status=models.ReviewStatus.DUPLICATE),
+        widget=forms.NumberInput,
+    )
+
+
 @admin.register(models.Deal)
 class DealAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "title", "review_status", "lifecycle", "signed_on", "destination_country", "usd_total", "confidence",
-        "source_count", "language", "created_at",
-    ]  # fmt: skip
-    list_filter = ["review_status", "lifecycle", "kinds", "destination_country", "language", "sectors"]
-    search_fields = ["title", "parties__company__name", "parties__company__aliases__name"]
+    list_display = ["title", "party_names", "kind_codes", "usd_total", "signed_on", "destination_country",
+                    "confidence", "source_count", "language", "review_status", "created_at"]  # fmt: skip
+    list_filter = [ReviewStatusFilter, ConfidenceFilter, InvestorCountryFilter, "destination_country", ProgrammeFilter,
+                   ("usd_total", admin.EmptyFieldListFilter), "language", "lifecycle", "kinds"]  # fmt: skip
+    search_fields = ["title", "parties__company__aliases__name"]
     autocomplete_fields = ["duplicate_of", "sectors"]
     filter_horizontal = ["kinds"]
-    readonly_fields = ["extracted", "extractor_version", "reviewed_by", "reviewed_at", "source_count", "usd_total"]
-    inlines = [
-        DealPartyInline, JointVentureInline, AmountInline, GovernmentInvolvementInline, DealSourceInline,
-        EvidenceInline,
-    ]  # fmt: skip
-    date_hierarchy = "created_at"
+    readonly_fields = ["review_status", "extracted", "extractor_version", "human_set_fields", "reviewed_by",
+                       "reviewed_at", "rejection_reason", "source_count", "usd_total"]  # fmt: skip
+    inlines = [DealPartyInline, JointVentureInline, AmountInline, GovernmentInvolvementInline, DealSourceInline,
+               EvidenceInline]  # fmt: skip
     show_full_result_count = False
+    paginator = BoundedCountPaginator
     list_per_page = 50
-    ordering = ["-created_at"]
+    ordering = ["-created_at", "-id"]
+    actions = ["approve_selected", "reject_selected", "merge_selected"]
+    change_form_template = "admin/deals/deal/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties__company", "kinds")
+
+    @admin.display(description=_("parties"))
+    def party_names(self, obj):
+        return ", ".join(p.company.name for p in obj.parties.all())
+
+    @admin.display(description=_("kinds"))
+    def kind_codes(self, obj):
+        return ", ".join(k.code for k in obj.kinds.all())
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("deals.review_deal")
+
+    # ---- edits mark fields as human-set ---------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "review desk"
+        super().save_model(request, obj, form, change)
+        touched = {FORM_FIELD_TO_EXTRACTED[f] for f in form.changed_data if f in FORM_FIELD_TO_EXTRACTED}
+        request._deal_human_fields = touched
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        field = INLINE_TO_EXTRACTED.get(formset.model)
+        if field and formset.has_changed():
+            request._deal_human_fields = getattr(request, "_deal_human_fields", set()) | {field}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        touched = getattr(request, "_deal_human_fields", set())
+        if touched:
+            services.deal_mark_human_set(deal=form.instance, fields=sorted(touched))
+        if {"amounts"} & touched:
+            services.deal_amounts_revalue(deal=form.instance)
+
+    # ---- the review page ------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", view(self.approve_view), name="deals_deal_approve"),
+            path("<int:pk>/reject/", view(self.reject_view), name="deals_deal_reject"),
+            path("<int:pk>/duplicate/", view(self.duplicate_view), name="deals_deal_duplicate"),
+            path("corrections/", view(self.corrections_view), name="deals_deal_corrections"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        deal = (
+            models.Deal.objects.filter(pk=object_id)
+            .select_related("joint_venture__company")
+            .prefetch_related(
+                "parties__company__aliases",
+                "kinds",
+                "amounts",
+                "sectors",
+                "government__body",
+                "joint_venture__company__aliases",
+                "sources__article",
+                "evidence",
+            )  # fmt: skip
+            .first()
+        )
+        if deal is not None:
+            extra.update(self._review_context(request, deal))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _review_context(self, request, deal):
+        by_article: dict[int, list] = {}
+        first_anchor: dict[str, str] = {}
+        for ev in deal.evidence.all():
+            anchor = f"ev-{ev.pk}"
+            by_article.setdefault(ev.article_id, []).append(review.Span(ev.start, ev.end, ev.field, anchor))
+            first_anchor.setdefault(ev.field, anchor)
+        articles = [
+            {"article": s.article, "html": review.highlight(s.article.text, by_article.get(s.article_id, []))}
+            for s in deal.sources.all()
+        ]
+        rows = review.field_rows(deal)
+        for row in rows:
+            row["anchor"] = first_anchor.get(row["field"], "")
+        duplicates = (
+            models.Deal.objects.filter(parties__company__in=[p.company_id for p in deal.parties.all()])
+            .exclude(pk=deal.pk)
+            .exclude(review_status=models.ReviewStatus.DUPLICATE)
+            .distinct()
+            .order_by("-id")[:5]
+        )
+        return {
+            "review_articles": articles,
+            "review_rows": rows,
+            "review_deal": deal,
+            "can_review": self.has_review_permission(request),
+            "reject_form": RejectForm(),
+            "duplicate_form": DuplicateForm(),
+            "possible_duplicates": duplicates,
+        }
+
+    def response_change(self, request, obj):
+        if "_savenext" in request.POST:
+            self.message_user(request, _("Saved “%(deal)s”.") % {"deal": obj}, messages.SUCCESS)
+            return self._next_draft_redirect(obj)
+        return super().response_change(request, obj)
+
+    def _next_draft_redirect(self, obj):
+        nxt = (
+            models.Deal.objects.filter(review_status=models.ReviewStatus.DRAFT)
+            .exclude(pk=obj.pk)
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if nxt is None:
+            return redirect("admin:deals_deal_changelist")
+        return redirect("admin:deals_deal_change", nxt)
+
+    def _decision(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(models.Deal, pk=pk)
+
+    def approve_view(self, request, pk):
+        deal = self._decision(request, pk)
+        services.deal_approve(deal=deal, user=request.user)
+        self.message_user(request, _("Approved “%(deal)s”.") % {"deal": deal}, messages.SUCCESS)
+        return self._after_decision(request, deal)
+
+    def reject_view(self, request, pk):
+        deal = self._decision(request, pk)
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, _("A rejection needs a reason."), messages.ERROR)
+            return redirect("admin:deals_deal_change", deal.pk)
+        services.deal_reject(deal=deal, user=request.user, reason=form.cleaned_data["reason"])
+        self.message_user(request, _("Rejected “%(deal)s”.") % {"deal": deal}, messages.SUCCESS)
+        return self._after_decision(request, deal)
+
+    def duplicate_view(self, request, pk):
+        deal = self._decision(request, pk)
+        form = DuplicateForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, _("Choose an existing deal that is not itself a duplicate."), messages.ERROR)
+            return redirect("admin:deals_deal_change", deal.pk)
+        try:
+            services.deal_merge(survivor=form.cleaned_data["original"], other=deal, user=request.user)
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect("admin:deals_deal_change", deal.pk)
+        self.message_user(request, _("Merged into deal %(id)s; its sources moved over.") % {"id": form.cleaned_data["original"].pk}, messages.SUCCESS)  # fmt: skip
+        return self._after_decision(request, deal)
+
+    def _after_decision(self, request, deal):
+        if request.POST.get("next") == "draft":
+            return self._next_draft_redirect(deal)
+        return redirect("admin:deals_deal_change", deal.pk)
+
+    # ---- bulk actions ---------------------------------------------------------------------------
+
+    @admin.action(description=_("Approve selected deals"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        n = 0
+        for deal in queryset.exclude(review_status=models.ReviewStatus.DUPLICATE):
+            services.deal_approve(deal=deal, user=request.user)
+            n += 1
+        self.message_user(request, _("Approved %(n)d deal(s).") % {"n": n}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject selected deals…"), permissions=["review"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            n = 0
+            for deal in queryset:
+                services.deal_reject(deal=deal, user=request.user, reason=form.cleaned_data["reason"])
+                n += 1
+            self.message_user(request, _("Rejected %(n)d deal(s).") % {"n": n}, messages.SUCCESS)
+            return None
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "deals": queryset, "title": _("Reject deals"), "action": "reject_selected",
+                   "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
+        return TemplateResponse(request, "admin/deals/deal/reject_selected.html", context)
+
+    @admin.action(description=_("Merge selected deals (same agreement) into the oldest"), permissions=["review"])
+    def merge_selected(self, request, queryset):
+        deals = list(queryset.exclude(review_status=models.ReviewStatus.DUPLICATE).order_by("pk"))
+        if len(deals) < 2:
+            self.message_user(request, _("Select at least two deals to merge."), messages.WARNING)
+            return
+        survivor = next((d for d in deals if d.review_status == models.ReviewStatus.APPROVED), deals[0])
+        for other in deals:
+            if other.pk != survivor.pk:
+                services.deal_merge(survivor=survivor, other=other, user=request.user)
+        self.message_user(request, _("Merged %(n)d deal(s) into deal %(id)s.") % {"n": len(deals) - 1, "id": survivor.pk}, messages.SUCCESS)  # fmt: skip
+
+    # ---- learning from corrections --------------------------------------------------------------
+
+    CORRECTIONS_SAMPLE = 5000
+
+    def corrections_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        approved = (
+            models.Deal.objects.filter(review_status=models.ReviewStatus.APPROVED)
+            .exclude(extracted={})
+            .select_related("joint_venture__company")
+            .prefetch_related(
+                "parties__company__aliases",
+                "kinds",
+                "amounts",
+                "sectors",
+                "government__body",
+                "joint_venture__company__aliases",
+            )  # fmt: skip
+            .order_by("-reviewed_at", "-id")[: self.CORRECTIONS_SAMPLE]
+        )
+        stats = review.correction_stats(approved)
+        versions = []
+        for version, per_field in sorted(stats.by_version.items(), reverse=True):
+            rows = [{"field": f, "score": per_field[f]} for f in review.COMPARED_FIELDS]
+            versions.append({"version": version, "rows": rows})
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Extraction quality measured on approved deals"), "stats": stats,
+                   "versions": versions, "corrections": stats.corrections.most_common(15),
+                   "sample": self.CORRECTIONS_SAMPLE}  # fmt: skip
+        return TemplateResponse(request, "admin/deals/deal/corrections.html", context)
 
 
 @admin.register(models.Amount)

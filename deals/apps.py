@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class DealsConfig(AppConfig):
     name = "deals"
     verbose_name = _("Deals")
+
+    def ready(self) -> None:
+        from .groups import groups_ensure
+
+        # After migrate, because permissions themselves are created by a post_migrate handler.
+        post_migrate.connect(groups_ensure, sender=self, dispatch_uid="deals.groups_ensure")

@@ -323,7 +323,12 @@ class Deal(models.Model):
             models.Index(fields=["review_status", "-signed_on", "-id"], name="deal_status_date_idx"),
             # Public listing sorted by USD value.
             models.Index(fields=["review_status", "usd_total"], name="deal_status_usd_idx"),
+            # Review desk: drafts newest first (the admin's default order) ...
+            models.Index(fields=["review_status", "-created_at", "-id"], name="deal_status_created_idx"),
+            # ... and lowest confidence first.
+            models.Index(fields=["review_status", "confidence", "-id"], name="deal_status_confidence_idx"),
         ]
+        permissions = [("review_deal", _("Can approve, reject and merge deals"))]
 
     def __str__(self) -> str:
         return self.title
@@ -364,6 +369,7 @@ class JointVenture(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="joint_ventures")
     location = models.CharField(_("location"), max_length=255, blank=True)
     parents = models.ManyToManyField(Company, related_name="child_joint_ventures", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("joint venture")

@@ -32,6 +32,7 @@ from .models import (
     GovernmentInvolvement,
     JointVenture,
     Lifecycle,
+    Programme,
     ReviewStatus,
     Sector,
 )  # fmt: skip
@@ -41,6 +42,7 @@ from .names import normalize_name
 EXTRACTED_FIELDS = ("title", "kinds", "signed_on", "place", "destination_country", "sectors", "confidence",
                     "lifecycle", "parties", "amounts", "government", "joint_venture")  # fmt: skip
 DATE_WINDOW_DAYS = 45
+IMPLIED_RATE = "implied by the article"
 
 
 def _lock(key: str) -> None:
@@ -198,6 +200,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             deal.extractor_version = result.get("extractor_version", "")
             if created:
                 deal.extracted = item
+        # simple_history records the worker's writes too; the reason tells them from a reviewer's.
+        deal._change_reason = f"extractor {result.get('extractor_version', '')}".strip()
         deal.save()
         if may("kinds"):
             # get_or_create: the kinds table is seeded by a migration, but must never silently drop a kind.
@@ -253,7 +257,7 @@ def _amounts_write(deal: Deal, amounts: list[dict[str, Any]], rate_day: dt.date 
                 if alt["currency"] == "USD":
                     usd = Decimal(alt["value"])
                     rate = Rate((usd / value).quantize(Decimal("0.0000000001")), rate_day or timezone.localdate(),
-                                "implied by the article")  # fmt: skip
+                                IMPLIED_RATE)  # fmt: skip
         Amount.objects.create(
             deal=deal, value=value, currency=primary["currency"], estimated=bool(primary.get("estimated")),
             alternates=[{"value": a["value"], "currency": a["currency"], "text": a.get("text", "")} for a in alts],
@@ -320,3 +324,119 @@ def deal_mark_duplicate(*, deal: Deal, original: Deal, user: Any) -> Deal:
     deal.save(update_fields=["review_status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at"])
     deal_refresh_counts(deal=original)
     return deal
+
+
+@transaction.atomic
+def deal_merge(*, survivor: Deal, other: Deal, user: Any) -> Deal:
+    """Two deals are the same agreement: ``other`` becomes a duplicate of ``survivor``.
+
+    Its sources and evidence move over (``deal_mark_duplicate``), and whatever the survivor lacks
+    (parties, kinds, sectors, government involvement) is added to it; the survivor's own values win.
+    """
+    if survivor.pk == other.pk:
+        raise ValueError("A deal cannot be merged into itself.")
+    deals = {d.pk: d for d in Deal.objects.select_for_update().filter(pk__in=[survivor.pk, other.pk]).order_by("pk")}
+    survivor, other = deals[survivor.pk], deals[other.pk]
+    for party in other.parties.all():
+        DealParty.objects.get_or_create(deal=survivor, company_id=party.company_id, role=party.role,
+                                        defaults={"stake_percent": party.stake_percent})  # fmt: skip
+    for g in other.government.all():
+        GovernmentInvolvement.objects.get_or_create(deal=survivor, body_id=g.body_id, role=g.role,
+                                                    defaults={"programme_id": g.programme_id})  # fmt: skip
+    survivor.kinds.add(*other.kinds.all())
+    survivor.sectors.add(*other.sectors.all())
+    if not survivor.amounts.exists():
+        other.amounts.update(deal=survivor)
+    deal_mark_duplicate(deal=other, original=survivor, user=user)
+    return survivor
+
+
+def _merge_aliases(alias_model: Any, owner_field: str, survivor: Any, merged: Any) -> None:
+    existing = set(alias_model.objects.filter(**{owner_field: survivor}).values_list("normalized", flat=True))
+    for alias in alias_model.objects.filter(**{owner_field: merged}):
+        if alias.normalized not in existing:
+            alias_model.objects.create(**{owner_field: survivor, "name": alias.name})
+            existing.add(alias.normalized)
+    if normalize_name(merged.name) not in existing and normalize_name(merged.name):
+        alias_model.objects.create(**{owner_field: survivor, "name": merged.name})
+
+
+@transaction.atomic
+def company_merge(*, survivor: Company, others: list[Company]) -> Company:
+    """Fold ``others`` into ``survivor``: every deal, joint venture and representative points to the
+    survivor, and the merged companies' names and aliases become its aliases. The others are deleted.
+    """
+    ids = sorted({c.pk for c in others} - {survivor.pk})
+    # Lock in id order so two reviewers merging overlapping sets cannot deadlock.
+    list(Company.objects.select_for_update().filter(pk__in=[survivor.pk, *ids]).order_by("pk"))
+    for other in Company.objects.filter(pk__in=ids):
+        for party in DealParty.objects.filter(company=other):
+            if DealParty.objects.filter(deal_id=party.deal_id, company=survivor, role=party.role).exists():
+                party.delete()  # the survivor already plays this role in this deal
+            else:
+                party.company = survivor
+                party.save(update_fields=["company"])
+        for jv in JointVenture.objects.filter(company=other):
+            jv.company = survivor
+            jv.save(update_fields=["company"])
+        for jv in JointVenture.objects.filter(parents=other):
+            jv.parents.remove(other)
+            jv.parents.add(survivor)
+        for rep in other.representatives.all():
+            if not survivor.representatives.filter(name=rep.name).exists():
+                rep.company = survivor
+                rep.save(update_fields=["company"])
+        _merge_aliases(CompanyAlias, "company", survivor, other)
+        if not survivor.country and other.country:
+            survivor.country = other.country
+            survivor.save(update_fields=["country", "updated_at"])
+        other.delete()
+    return survivor
+
+
+@transaction.atomic
+def body_merge(*, survivor: GovernmentBody, others: list[GovernmentBody]) -> GovernmentBody:
+    """Fold ``others`` into ``survivor``: involvements and programmes move, names become aliases."""
+    ids = sorted({b.pk for b in others} - {survivor.pk})
+    list(GovernmentBody.objects.select_for_update().filter(pk__in=[survivor.pk, *ids]).order_by("pk"))
+    for other in GovernmentBody.objects.filter(pk__in=ids):
+        for g in GovernmentInvolvement.objects.filter(body=other):
+            if GovernmentInvolvement.objects.filter(deal_id=g.deal_id, body=survivor, role=g.role).exists():
+                g.delete()
+            else:
+                g.body = survivor
+                g.save(update_fields=["body"])
+        for programme in Programme.objects.filter(body=other):
+            if Programme.objects.filter(body=survivor, name=programme.name).exists():
+                target = Programme.objects.get(body=survivor, name=programme.name)
+                GovernmentInvolvement.objects.filter(programme=programme).update(programme=target)
+                programme.delete()
+            else:
+                programme.body = survivor
+                programme.save(update_fields=["body"])
+        _merge_aliases(GovernmentBodyAlias, "body", survivor, other)
+        other.delete()
+    return survivor
+
+
+@transaction.atomic
+def deal_amounts_revalue(*, deal: Deal) -> None:
+    """After a reviewer edits amounts: every amount gets its USD value at the deal's date again
+    (the published date when the signing date is unknown), and the listing total follows."""
+    deal = Deal.objects.get(pk=deal.pk)
+    rate_day = deal.signed_on or (
+        DealSource.objects.filter(deal=deal, article__published_on__isnull=False)
+        .order_by("article__published_on")
+        .values_list("article__published_on", flat=True)
+        .first()
+    )
+    for amount in Amount.objects.filter(deal=deal):
+        usd, rate, _ = to_usd(amount.value, amount.currency, rate_day)
+        if rate is None and amount.usd_rate_source == IMPLIED_RATE and amount.usd_rate:
+            continue  # no reference rate: the article's own equivalent stays the best we have
+        amount.usd_value = usd if rate else None
+        amount.usd_rate = rate.usd_per_unit if rate else None
+        amount.usd_rate_date = rate.date if rate else None
+        amount.usd_rate_source = rate.source if rate else ""
+        amount.save(update_fields=["usd_value", "usd_rate", "usd_rate_date", "usd_rate_source"])
+    deal_refresh_counts(deal=deal)
