@@ -1,0 +1,45 @@
+"""A reviewer's day in a real browser: log in, check a draft against its article, correct, approve."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from deals.groups import REVIEWERS
+from deals.models import Amount, Deal, ReviewStatus
+from deals.services import draft_upsert
+from tests.factories import article, result
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_reviewer_corrects_an_amount_approves_and_finds_the_deal_published(live_server, page):
+    [deal] = draft_upsert(article=article(), result=result())
+    user = User.objects.create_user("rita", password="correct horse battery", is_staff=True)
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/deals/deal/")
+    page.fill("#id_username", "rita")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.click(f"a[href='/admin/deals/deal/{deal.pk}/change/']")
+
+    amount_mark = page.locator("mark.ev-amounts")
+    assert amount_mark.first.inner_text() == "€50m"
+    assert amount_mark.first.is_visible()
+    assert page.locator("mark.evidence").count() >= 4
+
+    page.fill("#id_amounts-0-value", "55000000")
+    page.click("input[name=_continue]")
+    assert "changed successfully" in page.locator(".messagelist").inner_text()
+
+    page.click("input[name=approve]")
+    deal.refresh_from_db()
+    assert deal.review_status == ReviewStatus.APPROVED
+    assert "amounts" in deal.human_set_fields
+    assert Amount.objects.get(deal=deal).value == Decimal("55000000")
+
+    page.goto(f"{live_server.url}/deals/")
+    page.click(f"a[href='/deals/{deal.pk}/']")
+    assert "55,000,000" in page.content() or "55000000" in page.content()
+    assert Deal.objects.filter(review_status=ReviewStatus.DRAFT).count() == 0
