@@ -7,7 +7,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Deal, DealKindCode, GovernmentBody, Lifecycle, Programme, Sector
+from .models import (
+    Deal,
+    DealKindCode,
+    GovernmentBody,
+    GovernmentInvolvement,
+    Lifecycle,
+    Programme,
+    ReviewStatus,
+    Sector,
+)
 
 SORTS = {
     "-date": ("-signed_on", "-id"),
@@ -18,6 +27,23 @@ SORTS = {
 }
 
 
+def _public_government() -> QuerySet[GovernmentInvolvement]:
+    return GovernmentInvolvement.objects.filter(deal__review_status=ReviewStatus.APPROVED)
+
+
+def _bodies(request=None) -> QuerySet[GovernmentBody]:
+    # Only bodies named in approved deals: a body read from a draft must not leak through a dropdown.
+    return GovernmentBody.objects.filter(id__in=_public_government().values("body_id")).order_by("name")
+
+
+def _programmes(request=None) -> QuerySet[Programme]:
+    return Programme.objects.filter(id__in=_public_government().values("programme_id")).order_by("name")
+
+
+def _sectors(request=None) -> QuerySet[Sector]:
+    return Sector.objects.filter(deals__review_status=ReviewStatus.APPROVED).distinct().order_by("name")
+
+
 class DealFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DealKindCode.choices, field_name="kinds__code")
@@ -26,12 +52,12 @@ class DealFilterSet(django_filters.FilterSet):
         label=_("Investor country"), choices=countries, field_name="parties__company__country", distinct=True
     )
     destination_country = django_filters.ChoiceFilter(label=_("Destination"), choices=countries)
-    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all(), field_name="sectors")
+    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=_sectors, field_name="sectors")
     programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=Programme.objects.all(), field_name="government__programme", distinct=True
+        label=_("Programme"), queryset=_programmes, field_name="government__programme", distinct=True
     )
     body = django_filters.ModelChoiceFilter(
-        label=_("Government body"), queryset=GovernmentBody.objects.all(), field_name="government__body", distinct=True
+        label=_("Government body"), queryset=_bodies, field_name="government__body", distinct=True
     )
     usd_min = django_filters.NumberFilter(label=_("USD from"), field_name="usd_total", lookup_expr="gte")
     usd_max = django_filters.NumberFilter(label=_("USD to"), field_name="usd_total", lookup_expr="lte")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("deals/", views.deal_list, name="deal-list"),
     path("deals/<int:pk>/", views.deal_detail, name="deal-detail"),
+    path("stats/", views.stats, name="stats"),
     path("companies/<int:pk>/", views.company_detail, name="company-detail"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
 ]

@@ -1,14 +1,15 @@
 """Public pages: approved deals only. Drafts, rejected and duplicate deals answer 404 here."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from . import charts
 from .export import csv_rows
 from .filters import DealFilterSet
-from .models import Company, DealSource, Evidence, Programme
+from .models import Company, Deal, DealSource, Evidence, Programme, ReviewStatus
 from .selectors import public_deals
 
 PER_PAGE_DEFAULT = 25
@@ -54,11 +55,26 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(Company.objects.prefetch_related("aliases"), pk=pk)
-    deals = public_deals().filter(parties__company=company).distinct()
+    deals = public_deals().filter(Q(parties__company=company) | Q(joint_venture__company=company)).distinct()
+    if not deals.exists():
+        raise Http404("No approved deal names this company.")  # its name may come from a draft only
     return render(request, "deals/company_detail.html", {"company": company, "deals": deals})
 
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("body"), pk=pk)
     deals = public_deals().filter(government__programme=programme).distinct()
-    return render(request, "deals/programme_detail.html", {"programme": programme, "deals": deals})
+    context = {"programme": programme, "deals": deals, "funnel": charts.programme_funnel(
+        Deal.objects.filter(review_status=ReviewStatus.APPROVED, government__programme=programme).distinct()
+    )}  # fmt: skip
+    return render(request, "deals/programme_detail.html", context)
+
+
+def stats(request: HttpRequest) -> HttpResponse:
+    """Charts of the approved deals the listing's filters select (same URL parameters)."""
+    filterset = DealFilterSet(request.GET, queryset=Deal.objects.filter(review_status=ReviewStatus.APPROVED))
+    if not filterset.is_valid():
+        return render(request, "deals/stats.html", {"filter": filterset, "data": None}, status=400)
+    query = request.GET.urlencode()
+    return render(request, "deals/stats.html", {"filter": filterset, "data": charts.chart_data(filterset.qs),
+                                                "query": query})  # fmt: skip

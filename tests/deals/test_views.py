@@ -104,3 +104,13 @@ def test_scraped_text_is_escaped_on_public_pages(client):
     deal = make_deal("<script>alert(1)</script>")
     html = client.get(f"/deals/{deal.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_every_csv_column_is_documented():
+    from pathlib import Path
+
+    from deals.export import COLUMNS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "public-site.md").read_text()
+    for header, description, _getter in COLUMNS:
+        assert f"| `{header}` | {description} |" in doc

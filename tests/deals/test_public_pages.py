@@ -1,0 +1,130 @@
+"""Statistics, programme funnel, company pages and the Korean UI: approved deals only, everywhere."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deals.models import Company, DealParty, GovernmentBody, GovernmentInvolvement, Lifecycle, Programme, ReviewStatus
+from tests.deals.test_views import make_deal
+
+pytestmark = pytest.mark.django_db
+
+
+def chart(response, chart_id):
+    return next(c for c in response.context["data"]["charts"] if c["id"] == chart_id)
+
+
+def test_stats_count_approved_deals_only(client):
+    make_deal("Shown", country="DE")
+    for status in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
+        make_deal(f"Hidden {status}", status=status, usd="999000000")
+    response = client.get("/stats/")
+    assert response.status_code == 200
+    assert response.context["data"]["total"] == {"n": 1, "usd": Decimal("1000000.00")}
+    [year] = chart(response, "year-count")["svg"]["rows"]
+    assert (year["label"], year["count"]) == ("2024", 1)
+    assert "999,000,000" not in response.content.decode()
+
+
+def test_stats_follow_the_listing_filters(client):
+    make_deal("German", country="DE")
+    make_deal("Korean", country="KR")
+    korean = make_deal("Korean 2025", country="KR")
+    korean.signed_on = dt.date(2025, 5, 1)
+    korean.destination_country = "DE"
+    korean.save()
+    response = client.get("/stats/?investor_country=KR")
+    assert response.context["data"]["total"]["n"] == 2
+    years = {r["label"]: r["count"] for r in chart(response, "year-count")["svg"]["rows"]}
+    assert years == {"2024": 1, "2025": 1}
+    pairs = {r["label"] for r in chart(response, "country-pair")["svg"]["rows"]}
+    assert pairs == {"South Korea → Germany", "South Korea → unknown"}  # the German investor is filtered out
+    assert client.get("/stats/?usd_min=lots").status_code == 400
+
+
+def test_stats_draw_svg_without_javascript(client):
+    make_deal("Drawn")
+    html = client.get("/stats/").content.decode()
+    assert "<svg" in html and "<script" not in html
+
+
+def test_stats_run_a_fixed_number_of_queries(client):
+    make_deal("One")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/stats/")
+    for i in range(12):
+        make_deal(f"More {i}", country=["DE", "JP", "US"][i % 3], day=i + 1)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/stats/")
+    assert len(few) == len(many)
+
+
+def test_a_programme_page_shows_its_funnel(client):
+    body = GovernmentBody.objects.create(name="Invented Province", country="KR")
+    programme = Programme.objects.create(name="Invented Bridge Programme", body=body)
+    stages = [Lifecycle.MOU_SIGNED, Lifecycle.MOU_SIGNED, Lifecycle.AGREEMENT_SIGNED, Lifecycle.COMPLETED,
+              Lifecycle.CANCELLED]  # fmt: skip
+    for i, stage in enumerate(stages):
+        deal = make_deal(f"P{i}", day=i + 1)
+        deal.lifecycle = stage
+        deal.save()
+        GovernmentInvolvement.objects.create(deal=deal, programme=programme, body=body)
+    hidden = make_deal("Draft in programme", status=ReviewStatus.DRAFT)
+    GovernmentInvolvement.objects.create(deal=hidden, programme=programme, body=body)
+
+    response = client.get(f"/programmes/{programme.pk}/")
+    funnel = response.context["funnel"]
+    assert [s["count"] for s in funnel["steps"]] == [4, 2, 1]
+    assert funnel["cancelled"] == 1
+    assert funnel["usd_committed"] == Decimal("4000000.00")
+    assert "Draft in programme" not in response.content.decode()
+
+
+def test_a_company_known_only_from_drafts_has_no_public_page(client):
+    draft = make_deal("Secret", status=ReviewStatus.DRAFT)
+    company = draft.parties.get().company
+    assert client.get(f"/companies/{company.pk}/").status_code == 404
+    approved = make_deal("Public")
+    DealParty.objects.create(deal=approved, company=company, role="partner")
+    assert client.get(f"/companies/{company.pk}/").status_code == 200
+
+
+def test_a_company_page_lists_its_names_in_every_script(client):
+    deal = make_deal("Invented Robotics")
+    company = deal.parties.get().company
+    company.aliases.create(name="인벤티드로보틱스")
+    html = client.get(f"/companies/{company.pk}/").content.decode()
+    assert "인벤티드로보틱스" in html and "Invented Robotics Co" in html
+
+
+def test_filter_dropdowns_do_not_leak_bodies_named_only_in_drafts(client):
+    draft = make_deal("Secret", status=ReviewStatus.DRAFT)
+    GovernmentInvolvement.objects.create(deal=draft, body=GovernmentBody.objects.create(name="Hidden Agency"))
+    approved = make_deal("Public")
+    GovernmentInvolvement.objects.create(deal=approved, body=GovernmentBody.objects.create(name="Open Agency"))
+    for url in ("/deals/", "/stats/"):
+        html = client.get(url).content.decode()
+        assert "Open Agency" in html and "Hidden Agency" not in html
+
+
+def test_the_public_pages_speak_korean(client):
+    make_deal("Shown")
+    html = client.get("/deals/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "승인된 거래" in html and 'lang="ko"' in html
+    html = client.get("/stats/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "연도별 거래 수" in html
+
+
+def test_the_language_switch_sets_the_language(client):
+    response = client.post("/i18n/setlang/", {"language": "ko", "next": "/deals/"})
+    assert response.status_code == 302
+    assert "승인된 거래" in client.get("/deals/").content.decode()
+
+
+def test_companies_never_leak_into_public_counts(client):
+    make_deal("Public")
+    Company.objects.create(name="Unrelated")
+    assert client.get("/stats/").context["data"]["total"]["n"] == 1
