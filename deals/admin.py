@@ -9,6 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -75,8 +76,11 @@ class MergeMixin:
         if request.method == "POST":
             if not self.has_merge_permission(request):
                 raise PermissionDenied
-            survivor = get_object_or_404(self.model, pk=request.POST.get("survivor"))
-            other = get_object_or_404(self.model, pk=request.POST.get("other"))
+            ids = [request.POST.get("survivor", ""), request.POST.get("other", "")]
+            if not all(i.isdigit() for i in ids):
+                raise Http404("Choose two records to merge.")
+            survivor = get_object_or_404(self.model, pk=ids[0])
+            other = get_object_or_404(self.model, pk=ids[1])
             getattr(services, self.merge_service)(survivor=survivor, others=[other])
             self.message_user(request, _("Merged into “%(name)s”.") % {"name": survivor}, messages.SUCCESS)
             return redirect(request.path)
@@ -275,6 +279,10 @@ class InvestorCountryFilter(admin.SimpleListFilter):
         )
         names = dict(countries)
         return [(c, names.get(c, c)) for c in codes]
+
+    def has_output(self) -> bool:
+        # The choices come from a cache that may lag behind; a country in the URL always filters.
+        return True
 
     def queryset(self, request, queryset):
         if self.value():

@@ -64,6 +64,8 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("body"), pk=pk)
     deals = public_deals().filter(government__programme=programme).distinct()
+    if not deals.exists():
+        raise Http404("No approved deal names this programme.")
     context = {"programme": programme, "deals": deals, "funnel": charts.programme_funnel(
         Deal.objects.filter(review_status=ReviewStatus.APPROVED, government__programme=programme).distinct()
     )}  # fmt: skip

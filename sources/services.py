@@ -38,8 +38,18 @@ class Received:
 def _enqueue(article_id: int) -> None:
     from .tasks import article_process_task
 
+    def send() -> None:
+        try:
+            article_process_task.delay(article_id)
+        except Exception as exc:  # kombu OperationalError and friends: the broker is down
+            # The row is committed and stays "received"; the stuck-article sweep or `ingest` re-queues it.
+            log.warning("article %s stored but not queued (broker unavailable): %s", article_id, exc)
+            Article.objects.filter(pk=article_id, status=ArticleStatus.RECEIVED).update(
+                last_error=f"stored, not yet queued: broker unavailable ({type(exc).__name__})"
+            )
+
     # After commit: a worker must find the row that the message names.
-    transaction.on_commit(lambda: article_process_task.delay(article_id))
+    transaction.on_commit(send)
 
 
 @transaction.atomic

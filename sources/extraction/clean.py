@@ -14,7 +14,8 @@ _FOOTER_RE = re.compile(
     r"weitere artikel|impressum|포토뉴스",
     re.I,
 )
-_MENU_RE = re.compile(r"(?:\S+\s*[|│]\s*){3,}|(?:HOME|Home|홈)\s")
+# Starts only at a token start: a bare \S+ made this quadratic on a 100,000-character line.
+_MENU_RE = re.compile(r"(?<![^\s|│])(?:[^\s|│]+\s*[|│]\s*){3,}|(?:HOME|Home|홈)\s")
 _WEATHER_RE = re.compile(r"-?\d+(?:\.\d+)?\s?℃|기상청|미세먼지")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…」”\"']\s*$|다\.|[.。]\s")
 

@@ -14,7 +14,9 @@ from deals.names import normalize_name
 
 from . import lexicon as lx
 
-KO_WORD = r"[가-힣A-Za-z0-9&·]+"
+# Bounded, and anchored at a word start: unbounded, a 100,000-character run of Hangul made every
+# pattern using it quadratic (found by the fuzz tests). No Korean name is 30 characters without a space.
+KO_WORD = r"(?<![가-힣A-Za-z0-9&·])[가-힣A-Za-z0-9&·]{1,30}"
 KO_PARTICLES = (
     "와의", "과의", "에서", "으로", "와", "과", "는", "은", "이", "가", "을", "를", "의", "에", "로", "도", "측은", "측이",
     "측", "이다", "와도", "과도", "하고", "랑",
