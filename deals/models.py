@@ -114,6 +114,8 @@ class Company(models.Model):
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         ordering = ["name"]
+        # Listing filter "investor country": deal ids through the parties of companies of one country.
+        indexes = [models.Index(fields=["country"], name="company_country_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -319,14 +321,14 @@ class Deal(models.Model):
             ),
         ]
         indexes = [
-            # Public listing: approved deals, newest first.
-            models.Index(fields=["review_status", "-signed_on", "-id"], name="deal_status_date_idx"),
-            # Public listing sorted by USD value.
-            models.Index(fields=["review_status", "usd_total"], name="deal_status_usd_idx"),
+            # The public listing's sort indexes (date and USD, NULLS LAST) are PostgreSQL-only:
+            # SQLite cannot index NULLS LAST. See migrations/0006_listing_sort_indexes.py.
             # Review desk: drafts newest first (the admin's default order) ...
             models.Index(fields=["review_status", "-created_at", "-id"], name="deal_status_created_idx"),
-            # ... and lowest confidence first.
-            models.Index(fields=["review_status", "confidence", "-id"], name="deal_status_confidence_idx"),
+            # ... and lowest confidence first (the admin appends its default order to a column sort).
+            models.Index(
+                fields=["review_status", "confidence", "-created_at", "-id"], name="deal_status_confidence_idx"
+            ),
         ]
         permissions = [("review_deal", _("Can approve, reject and merge deals"))]
 

@@ -1,8 +1,11 @@
 """Read-side queries for public pages: only approved deals ever leave here."""
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from .models import Amount, Deal, DealParty, GovernmentInvolvement, ReviewStatus
+from .models import Amount, Deal, DealParty, GovernmentBody, GovernmentInvolvement, Programme, ReviewStatus, Sector
 
 
 def public_deals() -> QuerySet[Deal]:
@@ -21,3 +24,62 @@ def public_deals() -> QuerySet[Deal]:
             ),
         )
     )
+
+
+def _approved_with(model, field: str) -> Exists:
+    """Only choices that an approved deal uses: a name read from a draft must not leak through a
+    dropdown. EXISTS probes stop at the first approved deal, whatever the table size."""
+    return Exists(model.objects.filter(**{field: OuterRef("pk")}, deal__review_status=ReviewStatus.APPROVED))
+
+
+CHOICES_CACHE_KEY = "deals:public-choice-ids"
+CHOICES_TTL = 300
+
+
+def public_choice_ids() -> dict[str, list[int]]:
+    """Ids of the sectors, programmes and bodies that approved deals use, cached: probing them on
+    every listing page cost ~30 ms. Review decisions clear the cache (``choices_changed``)."""
+
+    def build() -> dict[str, list[int]]:
+        return {
+            "sector": list(
+                Sector.objects.filter(_approved_with(Deal.sectors.through, "sector")).values_list("id", flat=True)
+            ),
+            "programme": list(
+                Programme.objects.filter(_approved_with(GovernmentInvolvement, "programme")).values_list(
+                    "id", flat=True
+                )
+            ),
+            "body": list(
+                GovernmentBody.objects.filter(_approved_with(GovernmentInvolvement, "body")).values_list(
+                    "id", flat=True
+                )
+            ),
+        }
+
+    return cache.get_or_set(CHOICES_CACHE_KEY, build, CHOICES_TTL)
+
+
+def choices_changed() -> None:
+    cache.delete(CHOICES_CACHE_KEY)
+
+
+def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
+    """Title and summary words, or any part of a title or of a company's name in any script.
+
+    One ``id IN (a UNION b UNION c)``: each branch uses its own index (full-text GIN, trigram
+    GIN on the title, trigram GIN on alias names; migration 0004), which an OR across tables
+    could not.
+    """
+    value = value.strip()[:200]
+    if not value:
+        return queryset
+    by_title = Deal.objects.filter(title__icontains=value).order_by().values("id")
+    by_alias = DealParty.objects.filter(company__aliases__name__icontains=value).order_by().values("deal_id")
+    if settings.IS_POSTGRES:
+        # The 'simple' configuration keeps Korean words whole (no English stemming).
+        vector = SearchVector("title", "summary", config="simple")
+        by_words = Deal.objects.annotate(v=vector).filter(v=SearchQuery(value, config="simple")).order_by().values("id")
+        return queryset.filter(id__in=by_words.union(by_title, by_alias))
+    by_summary = Deal.objects.filter(summary__icontains=value).order_by().values("id")
+    return queryset.filter(id__in=by_title.union(by_summary, by_alias))

@@ -37,6 +37,7 @@ from .models import (
     Sector,
 )  # fmt: skip
 from .names import normalize_name
+from .selectors import choices_changed
 
 # Fields of Deal a draft_upsert may write, unless a reviewer set them.
 EXTRACTED_FIELDS = ("title", "kinds", "signed_on", "place", "destination_country", "sectors", "confidence",
@@ -286,6 +287,7 @@ def deal_mark_human_set(*, deal: Deal, fields: list[str]) -> None:
 
 @transaction.atomic
 def deal_approve(*, deal: Deal, user: Any) -> Deal:
+    transaction.on_commit(choices_changed)  # the public filter choices may change
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     deal.review_status = ReviewStatus.APPROVED
     deal.reviewed_by, deal.reviewed_at = user, timezone.now()
@@ -295,6 +297,7 @@ def deal_approve(*, deal: Deal, user: Any) -> Deal:
 
 @transaction.atomic
 def deal_reject(*, deal: Deal, user: Any, reason: str) -> Deal:
+    transaction.on_commit(choices_changed)  # the public filter choices may change
     if not reason.strip():
         raise ValueError("A rejection needs a reason.")
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
@@ -308,6 +311,7 @@ def deal_reject(*, deal: Deal, user: Any, reason: str) -> Deal:
 @transaction.atomic
 def deal_mark_duplicate(*, deal: Deal, original: Deal, user: Any) -> Deal:
     """Mark ``deal`` as a duplicate of ``original``; its sources and evidence move over."""
+    transaction.on_commit(choices_changed)  # the public filter choices may change
     if deal.pk == original.pk:
         raise ValueError("A deal cannot duplicate itself.")
     deal = Deal.objects.select_for_update().get(pk=deal.pk)

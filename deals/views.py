@@ -1,15 +1,15 @@
 """Public pages: approved deals only. Drafts, rejected and duplicate deals answer 404 here."""
 
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from . import charts
-from .export import csv_rows
-from .filters import DealFilterSet
-from .models import Company, Deal, DealSource, Evidence, Programme, ReviewStatus
+from .export import csv_rows, export_queryset
+from .filters import SORTS, DealFilterSet
+from .models import Company, Deal, Evidence, Programme, ReviewStatus
+from .pagination import EstimatedCountPaginator
 from .selectors import public_deals
 
 PER_PAGE_DEFAULT = 25
@@ -26,13 +26,11 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         return render(request, "deals/deal_list.html", {"filter": filterset, "page": None}, status=400)
     qs = filterset.qs
     if not request.GET.get("sort"):
-        qs = qs.order_by("-signed_on", "-id")
+        qs = qs.order_by(*SORTS["-date"])
     if request.GET.get("export") == "csv":
-        qs = qs.prefetch_related(Prefetch("sources", queryset=DealSource.objects.select_related("article")))
-        response = StreamingHttpResponse(
-            csv_rows(qs.iterator(chunk_size=2000), bom=request.GET.get("bom") == "1"),
-            content_type="text/csv; charset=utf-8",
-        )
+        rows = export_queryset(qs).iterator(chunk_size=2000)
+        response = StreamingHttpResponse(csv_rows(rows, bom=request.GET.get("bom") == "1"),
+                                         content_type="text/csv; charset=utf-8")  # fmt: skip
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="deals-{stamp}.csv"'
         return response
@@ -40,7 +38,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         per_page = min(max(int(request.GET.get("per_page", PER_PAGE_DEFAULT)), 1), PER_PAGE_MAX)
     except ValueError:
         per_page = PER_PAGE_DEFAULT
-    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(qs, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "deals/deal_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})

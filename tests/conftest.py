@@ -40,3 +40,13 @@ def in_process_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The local-memory cache outlives a test's database; start each test without stale entries."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -68,12 +68,22 @@ def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False) -> E
         raise ExtractionError("no article text found on the page")
     language = language_of(body)
     body_start = len(cleaned.header) + 2 if cleaned.header else 0
-    published = find_dateline(cleaned.header, body[body_start:])
+    published = find_dateline(cleaned.header, body[body_start:]) or _dateline_above(text, body)
     entities = EntityFinder(body, language).find()
     frames = build_frames(body, entities, language, published, body_start)
     deals = [_deal_dict(f, body, published, language) for f in frames]
     deals = [d for d in deals if d["parties"] or d["joint_venture"]]
     return ExtractionResult(body, cleaned.title, language, encoding, published, deals)
+
+
+def _dateline_above(page: str, body: str) -> dt.date | None:
+    """The page's date when it sits above the headline, in the chrome the cleaner dropped
+    ("22.05.2023" over the title, "입력 2020.12.03 06:00 | 수정 ..." under a ticker line)."""
+    first_line = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    cut = page.find(first_line) if first_line else -1
+    if cut <= 0:
+        return None
+    return find_dateline(page[max(0, cut - 1500) : cut], "")
 
 
 def _ev(field_name: str, text: str, start: int, end: int) -> dict[str, Any]:
@@ -184,7 +194,8 @@ def _destination(f: Frame) -> str | None:
 
 def _place(f: Frame, text: str) -> str | None:
     for s in f.sentences:
-        m = re.search(r"([가-힣A-Za-z]+(?:\s[가-힣A-Za-z]+){0,4})에서\s", s.text)
+        # A word start, so "28일 모스크바 ...에서" gives the place, not "일 모스크바 ...".
+        m = re.search(r"(?<![\d가-힣A-Za-z])([가-힣A-Za-z]+(?:\s[가-힣A-Za-z]+){0,4})에서\s", s.text)
         if m and s.concluded:
             return m.group(1)
         m = re.search(r"\b(?:in|at) ((?:[A-Z][\w-]+\s?){1,3})(?=[,.]|\s(?:on|hosted|with))", s.text)

@@ -136,13 +136,9 @@ class EntityFinder:
         t = self.text
         for m in re.finditer(rf"{lx.KO_LEGAL_PREFIX}\s?({KO_WORD}(?:\s{KO_WORD})?)", t):
             name = strip_particles(m.group(1).split()[0]) if " " in m.group(1) else strip_particles(m.group(1))
-            self.add(
-                "company",
-                name,
-                m.start(1),
-                country="KR",
-                alias=m.group(0).split()[0] if " " not in m.group(0)[:3] else None,
-            )
+            prefix = t[m.start(0) : m.start(1)]
+            # "㈜가나다는": the alias keeps the legal form but not the particle after the name.
+            self.add("company", name, m.start(1), country="KR", alias=None if prefix.endswith(" ") else prefix + name)
         for m in re.finditer(rf"({KO_WORD})\s?{lx.KO_LEGAL_SUFFIX}", t):
             self.add("company", strip_particles(m.group(1)), m.start(1), country="KR")
         # 가온바이오(대표 홍길동)

@@ -168,6 +168,22 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
     return out
 
 
+def _prefer_event_dates(
+    dates: list[FoundDate], published: dt.date | None, *, anywhere: bool = False
+) -> list[FoundDate]:
+    """Drop the article's own dateline when the text also dates the event itself: "NOVOSIBIRSK,
+    3 June 2024 — ... last week signed" (a dateline opens the sentence), or a byline "June 13,
+    2023" before a lead that says "signed on Monday" (``anywhere``: the first sentences together)."""
+
+    def is_dateline(d: FoundDate) -> bool:
+        if not (published and d.date == published and d.precision == "day"):
+            return False
+        return anywhere or d.start - min(x.start for x in dates) < 40 and d is dates[0]
+
+    others = [d for d in dates if not is_dateline(d)]
+    return others or dates
+
+
 def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
           all_sentences: list[Sentence], headline: list[Sentence]) -> None:  # fmt: skip
     seen_values = set()
@@ -201,15 +217,16 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
             # "…했다고 12일 밝혔다" dates the announcement, not the signing.
             dates = [d for d in dates if not _ANNOUNCED_RE.match(text[d.end : d.end + 12])] or dates[:0]
+            dates = _prefer_event_dates(dates, published)
             if dates:
                 f.date = dates[0]
     if f.date is None:
         # The event's date is often given once, in the lead ("signed on Oct. 4 at the roadshow").
-        for s in all_sentences[:3]:
-            dates = [d for d in resolve_dates(s.text, s.start, published) if published is None or d.date <= published]
-            if dates:
-                f.date = dates[0]
-                break
+        found = [d for s in all_sentences[:3] for d in resolve_dates(s.text, s.start, published)
+                 if published is None or d.date <= published]  # fmt: skip
+        found = _prefer_event_dates(found, published, anywhere=True)
+        if found:
+            f.date = found[0]
     if f.jv and not any(k == "joint_venture" for k, _, _ in f.kinds):
         s0 = f.jv.spans[0]
         f.kinds.append(("joint_venture", s0[0], s0[1]))

@@ -58,10 +58,12 @@ def test_a_malformed_filter_answers_400_not_500(client):
 def test_the_listing_runs_the_same_number_of_queries_whatever_the_page_size(client):
     for i in range(3):
         make_deal(f"Deal {i}", day=i + 1)
+    client.get("/deals/?per_page=1")  # warm the cached filter choices, as in production
     with CaptureQueriesContext(connection) as small:
         client.get("/deals/?per_page=1")
     for i in range(3, 20):
         make_deal(f"Deal {i}", day=(i % 27) + 1)
+    client.get("/deals/?per_page=50")
     with CaptureQueriesContext(connection) as large:
         client.get("/deals/?per_page=50")
     assert len(small) == len(large)
@@ -91,6 +93,7 @@ def test_csv_export_neutralises_formulas_and_offers_a_bom(client):
 
 def test_csv_export_runs_a_fixed_number_of_queries(client):
     make_deal("One")
+    b"".join(client.get("/deals/?export=csv").streaming_content)  # warm the cached filter choices
     with CaptureQueriesContext(connection) as few:
         b"".join(client.get("/deals/?export=csv").streaming_content)
     for i in range(10):
