@@ -10,7 +10,9 @@ from html import escape  # the stdlib one: Django's adds lazy-string handling we
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +82,25 @@ def _sectors(request=None) -> QuerySet[Sector]:
     return Sector.objects.filter(id__in=public_choice_ids()["sector"]).order_by("name")
 
 
+SMALL_ID_SET = 10_000
+
+
+def _small_or_subquery(rows: QuerySet) -> list[int] | QuerySet | RawSQL:
+    """A programme's few thousand deals as a list of ids, else the subquery.
+
+    With a subquery PostgreSQL walks the whole date index probing each deal (300 ms at a million
+    deals for a programme of 3,000); with the ids it fetches those rows and sorts them (~10 ms).
+    A large set is dense enough that walking the date index finds a page at once.
+    """
+    ids = list(rows.order_by().values_list("deal_id", flat=True)[: SMALL_ID_SET + 1])
+    if len(ids) > SMALL_ID_SET:
+        return rows.order_by().values("deal_id")
+    if settings.IS_POSTGRES:
+        # One array parameter, not thousands: adapting each id cost more than the query itself.
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
+
+
 class DealFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
@@ -126,10 +147,10 @@ class DealFilterSet(django_filters.FilterSet):
         return queryset.filter(id__in=Deal.sectors.through.objects.filter(sector_id=value.pk).values("deal_id"))
 
     def by_programme(self, queryset: QuerySet[Deal], name: str, value: Programme) -> QuerySet[Deal]:
-        return queryset.filter(id__in=GovernmentInvolvement.objects.filter(programme_id=value.pk).values("deal_id"))
+        return queryset.filter(id__in=_small_or_subquery(GovernmentInvolvement.objects.filter(programme_id=value.pk)))
 
     def by_body(self, queryset: QuerySet[Deal], name: str, value: GovernmentBody) -> QuerySet[Deal]:
-        return queryset.filter(id__in=GovernmentInvolvement.objects.filter(body_id=value.pk).values("deal_id"))
+        return queryset.filter(id__in=_small_or_subquery(GovernmentInvolvement.objects.filter(body_id=value.pk)))
 
     def search(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
         return deal_search(queryset, value)

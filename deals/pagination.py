@@ -7,7 +7,7 @@ says the result is small (≤ ``EXACT_LIMIT``) is the count made exact, bounded 
 ``LIMIT EXACT_LIMIT + 1``. Large counts are shown as "about".
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
@@ -32,3 +32,21 @@ class EstimatedCountPaginator(Paginator):
         if bounded > self.EXACT_LIMIT:
             self.is_estimate = True
         return bounded
+
+    def __init__(self, object_list, per_page, *args, fetch=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.fetch = fetch
+
+    def page(self, number) -> Page:
+        """With ``fetch`` (ids -> queryset of those rows), a "deferred join": the page's ids first,
+        from the sort index alone (an index-only scan skips the rows before the offset without
+        reading them), then just those rows, fetched and prefetched by ``fetch`` without the
+        filters being evaluated again."""
+        if self.fetch is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        position = {pk: i for i, pk in enumerate(ids)}
+        rows = sorted(self.fetch(ids), key=lambda obj: position[obj.pk])
+        return self._get_page(rows, number, self)

@@ -226,11 +226,12 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
                 body = body_match_or_create(name=g["name"], aliases=g.get("aliases", []), country=g.get("country"))
                 GovernmentInvolvement.objects.get_or_create(deal=deal, body=body, role="broker")
         DealSource.objects.get_or_create(deal=deal, article=article)
-        for ev in item.get("evidence", []):
-            Evidence.objects.get_or_create(
-                deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"],
-                defaults={"text": ev["text"]},
-            )  # fmt: skip
+        # One INSERT for all spans; the unique constraint makes a re-run insert nothing.
+        Evidence.objects.bulk_create(
+            [Evidence(deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"], text=ev["text"])
+             for ev in item.get("evidence", [])],
+            ignore_conflicts=True,
+        )  # fmt: skip
         deal_refresh_counts(deal=deal)
         deals.append(deal)
     return deals

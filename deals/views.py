@@ -38,7 +38,8 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         per_page = min(max(int(request.GET.get("per_page", PER_PAGE_DEFAULT)), 1), PER_PAGE_MAX)
     except ValueError:
         per_page = PER_PAGE_DEFAULT
-    page = EstimatedCountPaginator(qs, per_page).get_page(request.GET.get("page"))
+    paginator = EstimatedCountPaginator(qs, per_page, fetch=lambda ids: public_deals().filter(pk__in=ids))
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "deals/deal_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})

@@ -130,3 +130,16 @@ def test_companies_never_leak_into_public_counts(client):
     make_deal("Public")
     Company.objects.create(name="Unrelated")
     assert client.get("/stats/").context["data"]["total"]["n"] == 1
+
+
+def test_the_listing_filters_by_programme_and_body(client):
+    body = GovernmentBody.objects.create(name="Invented Province", country="KR")
+    programme = Programme.objects.create(name="Invented Bridge Programme", body=body)
+    inside = make_deal("Inside the programme")
+    GovernmentInvolvement.objects.create(deal=inside, programme=programme, body=body)
+    make_deal("Outside the programme")
+    for query in (f"programme={programme.pk}", f"body={body.pk}"):
+        html = client.get(f"/deals/?{query}").content.decode()
+        assert "Inside the programme" in html and "Outside the programme" not in html, query
+        csv_body = b"".join(client.get(f"/deals/?{query}&export=csv").streaming_content).decode()
+        assert "Inside the programme" in csv_body and "Outside the programme" not in csv_body

@@ -34,3 +34,13 @@ def test_reextract_command_requeues_and_changes_no_counts(capsys):
     call_command("reextract", "--all")
     assert "queued" in capsys.readouterr().out
     assert (Article.objects.count(), Deal.objects.count()) == before
+
+
+def test_an_oversized_upload_is_refused_with_a_message_and_the_others_kept(admin_client, settings):
+    settings.ARTICLE_MAX_BYTES = 2000
+    small = SimpleUploadedFile("small.txt", (DEMO / "en-demo-rumour.txt").read_bytes()[:1500], "text/plain")
+    big = SimpleUploadedFile("big.txt", b"x" * 5000, "text/plain")
+    response = admin_client.post("/admin/sources/article/upload/", {"files": [small, big]}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("big.txt" in m and "size limit" in m for m in messages), messages
+    assert list(Article.objects.values_list("filename", flat=True)) == ["small.txt"]
