@@ -106,3 +106,15 @@ def test_no_rate_is_guessed_where_the_series_has_none():
     [deal] = deals_of(text)
     rub = next(a for a in deal["amounts"] if a["currency"] == "RUB")
     assert rub["usd"] is None and "no RUB" in rub["note"]
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [("가나다테크로부터", "가나다테크"), ("가나다테크에게는", "가나다테크"), ("가나다소재와의", "가나다소재"),
+     ("라마바전자까지", "라마바전자"), ("한빛바이오만이", "한빛바이오"), ("가나다테크측은", "가나다테크"),
+     ("가나다테크", "가나다테크"), ("나라", "나라")],
+)  # fmt: skip
+def test_korean_particles_of_any_combination_leave_the_name(word, name):
+    from sources.extraction.entities import strip_particles
+
+    assert strip_particles(word) == name
