@@ -305,7 +305,7 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        return [(c, c) for c in ("ko", "en", "ja", "zh", "ru", "de")]
+        return [(c, c) for c in models.SOURCE_LANGUAGES]
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset

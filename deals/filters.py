@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import (
+    SOURCE_LANGUAGES,
     Deal,
     DealKindCode,
     DealParty,
@@ -127,7 +128,7 @@ class DealFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(label=_("Signed from"), field_name="signed_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("Signed to"), field_name="signed_on", lookup_expr="lte")
     language = django_filters.ChoiceFilter(
-        label=_("Source language"), choices=[(c, c) for c in ("ko", "en", "ja", "zh", "ru", "de")], widget=FastSelect
+        label=_("Source language"), choices=[(c, c) for c in SOURCE_LANGUAGES], widget=FastSelect
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=[(k, k) for k in SORTS], method="sort_by", widget=FastSelect

@@ -18,6 +18,9 @@ from simple_history.models import HistoricalRecords
 
 from .names import normalize_name
 
+# Languages the extractor reads (sources.extraction.clean.language_of), for language filters.
+SOURCE_LANGUAGES = ("ko", "en", "ja", "zh", "ru", "de")
+
 
 class CompanyKind(models.TextChoices):
     PRIVATE = "private", _("Private company")
