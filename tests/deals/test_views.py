@@ -117,3 +117,18 @@ def test_every_csv_column_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "public-site.md").read_text()
     for header, description, _getter in COLUMNS:
         assert f"| `{header}` | {description} |" in doc
+
+
+@pytest.mark.parametrize("fraction", [0.0, float("inf")], ids=["per-row shape", "union shape"])
+def test_both_search_shapes_find_the_same_deals(postgres, monkeypatch, fraction):
+    from deals import selectors
+
+    monkeypatch.setattr(selectors, "DENSE_FRACTION", fraction)
+    make_deal("Novaterra Robotics")
+    hit_alias = make_deal("Unrelated title")
+    CompanyAlias.objects.create(company=hit_alias.parties.get().company, name="노바테크 Novatek")
+    make_deal("Something else")
+    found = selectors.deal_search(Deal.objects.all(), "nova")
+    assert set(found.values_list("title", flat=True)) == {"Novaterra Robotics", "Unrelated title"}
+    by_word = selectors.deal_search(Deal.objects.all(), "robotics")
+    assert set(by_word.values_list("title", flat=True)) == {"Novaterra Robotics"}
