@@ -254,7 +254,22 @@ class ConfidenceFilter(admin.SimpleListFilter):
         return queryset
 
 
-class InvestorCountryFilter(admin.SimpleListFilter):
+class SemiJoinFilter(admin.SimpleListFilter):
+    """A filter on related rows written as ``id IN (deal ids)``: a join would need DISTINCT over
+    the whole draft list."""
+
+    def deal_ids(self, value: str):
+        raise NotImplementedError
+
+    def has_output(self) -> bool:
+        # Choices may come from a cache that lags behind; a value in the URL always filters.
+        return True
+
+    def queryset(self, request, queryset):
+        return queryset.filter(id__in=self.deal_ids(self.value())) if self.value() else queryset
+
+
+class InvestorCountryFilter(SemiJoinFilter):
     title = _("party country")
     parameter_name = "party_country"
 
@@ -268,34 +283,21 @@ class InvestorCountryFilter(admin.SimpleListFilter):
         names = dict(countries)
         return [(c, names.get(c, c)) for c in codes]
 
-    def has_output(self) -> bool:
-        # The choices come from a cache that may lag behind; a country in the URL always filters.
-        return True
-
-    def queryset(self, request, queryset):
-        if self.value():
-            # A semi-join, not a join: no DISTINCT over the whole draft list.
-            return queryset.filter(
-                id__in=models.DealParty.objects.filter(company__country=self.value()).values("deal_id")
-            )
-        return queryset
+    def deal_ids(self, value: str):
+        return models.DealParty.objects.filter(company__country=value).values("deal_id")
 
 
-class ProgrammeFilter(admin.SimpleListFilter):
+class ProgrammeFilter(SemiJoinFilter):
     title = _("programme")
     parameter_name = "programme"
 
     def lookups(self, request, model_admin):
         return [(str(p.pk), p.name) for p in models.Programme.objects.order_by("name")[:200]]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            if not self.value().isdigit():
-                raise IncorrectLookupParameters(self.value())
-            return queryset.filter(
-                id__in=models.GovernmentInvolvement.objects.filter(programme_id=self.value()).values("deal_id")
-            )
-        return queryset
+    def deal_ids(self, value: str):
+        if not value.isdigit():
+            raise IncorrectLookupParameters(value)
+        return models.GovernmentInvolvement.objects.filter(programme_id=value).values("deal_id")
 
 
 class LanguageFilter(admin.SimpleListFilter):
