@@ -432,10 +432,16 @@ class EntityFinder:
         self.entities = [e for e in self.entities if e.kind == "government" or not generic.match(e.name)]
 
     def _countries(self) -> None:
-        """A country cue just before a name ("독일의 화학기업인 뮐러테크사", "South Korea's Hanbit Materials")."""
+        """A country cue just before a name ("독일의 화학기업인 뮐러테크사", "South Korea's Hanbit Materials"),
+        after a strong signal in the name itself (its script or legal form, ``country_by_form``)."""
         t = self.text
         cre = lx.country_regex()
         for e in self.entities:
+            if e.kind == "company":
+                by_form = country_by_form(e.name)
+                if by_form:
+                    e.country = by_form
+                    continue
             if e.kind != "company" or e.country:
                 continue
             for s, _ in e.spans:
@@ -473,6 +479,25 @@ class EntityFinder:
                 if m:
                     e.location = m.group(1).strip()
                     break
+
+
+# Names that say where a company is registered, whatever the article's language: a local
+# subsidiary named for Korea is Korean; kana is only written for Japanese names; these legal forms
+# belong to one country's company law.
+_FORM_COUNTRIES = [
+    (re.compile(r"(?i)\bkorea\b|코리아|コリア|韓国|韩国"), "KR"),
+    (re.compile(r"[\u3040-\u30ff]"), "JP"),
+    (re.compile(r"^(?:ООО|АО|ПАО|ЗАО|ОАО)\s*«|^(?:ООО|ПАО|ЗАО|ОАО)\s"), "RU"),
+    (re.compile(r"^[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司)$"), "CN"),
+    (re.compile(r"(?i)\b(?:pvt\.?\s*ltd|private\s+limited)\b"), "IN"),
+]
+
+
+def country_by_form(name: str) -> str | None:
+    for pattern, country in _FORM_COUNTRIES:
+        if pattern.search(name):
+            return country
+    return None
 
 
 def _key(name: str) -> str:

@@ -118,3 +118,15 @@ def test_korean_particles_of_any_combination_leave_the_name(word, name):
     from sources.extraction.entities import strip_particles
 
     assert strip_particles(word) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("株式会社サクラ精工", "JP"), ("ООО «Вектра»", "RU"), ("苏州明光科技有限公司", "CN"),
+     ("Invented Castings Pvt Ltd", "IN"), ("Invented Korea Co., Ltd.", "KR"), ("サクラ精工コリア", "KR"),
+     ("Invented Robotics GmbH", None), ("가나다테크", None)],
+)  # fmt: skip
+def test_a_company_name_script_or_legal_form_gives_its_country(name, country):
+    from sources.extraction.entities import country_by_form
+
+    assert country_by_form(name) == country
