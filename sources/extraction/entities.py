@@ -238,7 +238,8 @@ class EntityFinder:
             name = re.sub(rf"\s{lx.EN_LEGAL}$", "", name) if name else name
             if name and not _is_gov_name(name) and name.split()[0] not in _EN_STOP_LEADING:
                 self.add("company", name, m.start(2) + m.group(2).find(name), country=lx.country_of(m.group(1)))
-        for m in re.finditer(rf"({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b", t):
+        # A name starts at a word start: else "…Biologics LLC, a manufacturer" yields "LC".
+        for m in re.finditer(rf"(?<![\w&.-])({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b", t):
             name = _clean_en(m.group(1))
             if not name or _is_gov_name(name) or name in _demonym_words():
                 continue
