@@ -155,6 +155,7 @@ class EntityFinder:
         self._companies_cjk()
         self._companies_ru()
         self._drop_overlaps()
+        self._merge_agency_offices()
         self._short_aliases()
         self._drop_generic()
         self._countries()
@@ -278,8 +279,10 @@ class EntityFinder:
     def _governments(self) -> None:
         t = self.text
         for name in lx.KO_PROVINCES:
+            full = next((f for f, short in lx.KO_PROVINCE_SHORT.items() if short == name and f in t), None)
             for m in re.finditer(re.escape(name), t):
-                self.add("government", name, m.start(), country="KR")
+                # "전남도" after "전라남도": the same province, so an alias of it.
+                self.add("government", name, m.start(), country="KR", alias=full)
         for m in re.finditer(rf"(?<![가-힣])({lx.KO_NATIONAL})", t):
             self.add("government", m.group(1), m.start(), country="KR")
         for m in re.finditer(
@@ -296,6 +299,8 @@ class EntityFinder:
             r"(?<![가-힣A-Za-z])((?:[가-힣]{2,12}|[A-Z]{2,6})(?:진흥공사|진흥원|진흥청|경제자유구역청|개발청|공사|공단|무역관|투자지원센터|투자유치단))",
             t,
         ):
+            if m.group(1).endswith(("유한공사", "유한회사")):
+                continue  # a company's legal form (有限公司 written in Hangul), not a public corporation
             self.add("government", m.group(1), m.start())
         for agency in lx.AGENCIES:
             for m in re.finditer(rf"(?<![\w]){re.escape(agency)}(?![\w])", t):
@@ -368,6 +373,34 @@ class EntityFinder:
                     e.aliases.add(base)
 
     # -- aliases and spans ----------------------------------------------------------------------
+    def _merge_agency_offices(self) -> None:
+        """ "KOTRA 텔아비브무역관", "KOTRA's Tel Aviv office", "Handelsförderagentur KOTRA": an office or a
+        descriptor of a known agency is that agency, named differently."""
+        t = self.text
+        agencies = {a: e for e in self.entities if e.kind == "government" for a in [e.name] if a in lx.AGENCIES}
+        kept = []
+        for e in self.entities:
+            target = None
+            if e.kind == "government" and e.name not in lx.AGENCIES:
+                for s, _ in e.spans[:1]:
+                    before = t[max(0, s - 12) : s]
+                    m = (
+                        re.search(r"(?<![\w])(" + "|".join(map(re.escape, agencies)) + r")\s$", before)
+                        if agencies
+                        else None
+                    )
+                    if m:
+                        target = agencies[m.group(1)]
+                words = e.name.split()
+                if target is None and len(words) > 1 and words[-1] in agencies:
+                    target = agencies[words[-1]]
+            if target is None:
+                kept.append(e)
+                continue
+            target.aliases.update(e.forms())
+            target.spans.extend(e.spans)
+        self.entities = kept
+
     def _short_aliases(self) -> None:
         """'Veldhoven Instruments B.V.' is 'Veldhoven' later on; '리버스톤 테라퓨틱스' is '리버스톤'."""
         t = self.text

@@ -138,6 +138,11 @@ KO_PROVINCES = [
     "경기도", "강원특별자치도", "강원도", "충청북도", "충청남도", "전북특별자치도", "전라북도", "전라남도", "경상북도",
     "경상남도", "제주특별자치도", "충북도", "충남도", "전북도", "전남도", "경북도", "경남도", "제주도",
 ]  # fmt: skip
+# The short forms Korean news uses for the provinces (general administrative data): one body each.
+KO_PROVINCE_SHORT = {
+    "충청북도": "충북도", "충청남도": "충남도", "전라북도": "전북도", "전북특별자치도": "전북도", "전라남도": "전남도",
+    "경상북도": "경북도", "경상남도": "경남도", "강원특별자치도": "강원도", "제주특별자치도": "제주도",
+}  # fmt: skip
 KO_AGENCY_SUFFIX = r"(?:부|처|청|공사|공단|진흥원|진흥회|재단|위원회|센터|무역관|사무소|경제자유구역청|관리공단)"
 KO_NATIONAL = r"(?:산업통상자원부|산업통상부|산업부|기획재정부|중소벤처기업부|과학기술정보통신부|외교부|국토교통부|해양수산부|농림축산식품부|보건복지부|환경부|새만금개발청|새만금청)"
 # National investment-promotion agencies and other well-known public bodies, with their acronyms.

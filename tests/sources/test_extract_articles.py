@@ -130,3 +130,17 @@ def test_a_company_name_script_or_legal_form_gives_its_country(name, country):
     from sources.extraction.entities import country_by_form
 
     assert country_by_form(name) == country
+
+
+def test_a_province_and_its_short_form_and_an_agency_office_are_one_body_each():
+    from sources.extraction.entities import EntityFinder
+
+    text = (
+        "전라남도와 ㈜가나다테크는 10일 투자협약을 체결했다. 전남도는 KOTRA 하노이무역관과 함께 투자를 유치했다. "
+        "중국 창저우가나다소재유한공사도 참여했다."
+    )
+    bodies = [e for e in EntityFinder(text, "ko").find() if e.kind == "government"]
+    names = sorted(e.name for e in bodies)
+    assert names == ["KOTRA", "전라남도"], names
+    kotra = next(e for e in bodies if e.name == "KOTRA")
+    assert "KOTRA 하노이무역관" in kotra.aliases or "하노이무역관" in kotra.aliases
