@@ -29,6 +29,7 @@ import psycopg  # noqa: E402
 from anyascii import anyascii  # noqa: E402
 
 from deals.names import normalize_name  # noqa: E402
+from sources.extraction import VERSION  # noqa: E402
 
 KO_SYLLABLES = "가나다라마바사아자차카타파하한성진우현민서준지영태경동해솔빛새온누리"
 LATIN_PARTS = ["nor", "vex", "tal", "ion", "ber", "lin", "kar", "sol", "ter", "ava", "mon", "rix", "zen", "dal",
@@ -154,7 +155,7 @@ def main() -> None:
                 lifecycle = rng.choice(LIFECYCLE)
                 extracted = "{}" if rng.random() < 0.5 else json.dumps({"title": title, "kinds": kinds})
                 yield (did, title[:300], lifecycle, status, signed, "day", "", dest, "", Decimal("0.80"),
-                       rng.choice(["ko", "en"]), usd, 1, extracted, "2026.11.1", "[]", "",
+                       rng.choice(["ko", "en"]), usd, 1, extracted, VERSION, "[]", "",
                        now if status != "draft" else None, now - dt.timedelta(seconds=n - did), now,
                        first_approved if status == "duplicate" else None)  # fmt: skip
 
@@ -183,7 +184,7 @@ def main() -> None:
                 text = f"{names[d[1] - 1]} and {names[d[2] - 1]} signed a {d[6]} {d[5]} agreement on {d[4]}."
                 yield (d[0], "feed", f"https://news.example.org/a/{d[0]}", "", text.encode(), "text/plain",
                        hashlib.sha256(str(d[0]).encode()).hexdigest(), "utf-8", text[:80], "en", d[4], text,
-                       "extracted", 1, "", "2026.11.1", now, "")  # fmt: skip
+                       "extracted", 1, "", VERSION, now, "")  # fmt: skip
 
         copy("sources_article", ["id", "origin", "url", "filename", "raw", "content_type", "content_hash", "encoding",
                                  "title", "language", "published_on", "text", "status", "attempts", "last_error",

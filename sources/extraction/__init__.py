@@ -20,7 +20,7 @@ from .errors import ExtractionError
 from .frames import Frame, build_frames
 from .rates import to_usd
 
-VERSION = "2026.11.1"
+VERSION = "2026.11.2"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 __all__ = ["VERSION", "ExtractionError", "ExtractionResult", "extract", "extract_text"]
