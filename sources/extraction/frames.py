@@ -197,14 +197,19 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             if lx.NON_DEAL_AMOUNT_RE.search(before) or re.match(r"\s*(?:규모의?\s)?(?:시장|market)", after, re.I):
                 continue
             key = (money.currency, money.value)
-            if key in seen_values:
-                continue
-            seen_values.add(key)
             money.start += s.start
             money.end += s.start
             for alt in money.alternates:
                 alt.start += s.start
                 alt.end += s.start
+            if key in seen_values:
+                # The same sum again (a headline, then the lead): keep the mention that also gives
+                # its equivalents, "3억 달러" then "3억 달러(약 3천900억원)".
+                i = next(i for i, m in enumerate(f.amounts) if (m.currency, m.value) == key)
+                if money.alternates and not f.amounts[i].alternates:
+                    f.amounts[i] = money
+                continue
+            seen_values.add(key)
             f.amounts.append(money)
         for kind, rx in lx.KIND_RES.items():
             m = rx.search(s.text)

@@ -144,3 +144,17 @@ def test_a_province_and_its_short_form_and_an_agency_office_are_one_body_each():
     assert names == ["KOTRA", "전라남도"], names
     kotra = next(e for e in bodies if e.name == "KOTRA")
     assert "KOTRA 하노이무역관" in kotra.aliases or "하노이무역관" in kotra.aliases
+
+
+
+def test_a_sum_mentioned_again_with_its_equivalent_keeps_the_equivalent():
+    from sources.extraction import extract_text
+
+    text = (
+        "가나다전선, 독일 기업과 합작\n입력 2024.05.02 10:00\n\n"
+        "㈜가나다전선과 독일 라마바테크(Ramaba Tech GmbH)는 1일 2억 달러 규모의 합작공장 투자협약을 체결했다. "
+        "㈜가나다전선과 라마바테크가 밝힌 투자액은 2억 달러(약 2천600억원)다.\n"
+    )
+    [deal] = extract_text(text).deals
+    amounts = {(a["value"], a["currency"], a["group"]) for a in deal["amounts"]}
+    assert amounts == {("200000000", "USD", 0), ("260000000000", "KRW", 0)}
