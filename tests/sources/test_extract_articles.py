@@ -146,7 +146,6 @@ def test_a_province_and_its_short_form_and_an_agency_office_are_one_body_each():
     assert "KOTRA 하노이무역관" in kotra.aliases or "하노이무역관" in kotra.aliases
 
 
-
 def test_a_sum_mentioned_again_with_its_equivalent_keeps_the_equivalent():
     from sources.extraction import extract_text
 
