@@ -12,6 +12,14 @@ from django.db import connection
 from django.utils.functional import cached_property
 
 
+def planner_estimate(queryset) -> int:
+    """PostgreSQL's estimate of the rows a queryset returns (EXPLAIN, no execution)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        return int(cur.fetchone()[0][0]["Plan"]["Plan Rows"])
+
+
 class EstimatedCountPaginator(Paginator):
     EXACT_LIMIT = 10_000
     is_estimate = False
@@ -20,11 +28,7 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         unordered = self.object_list.order_by()
         if connection.vendor == "postgresql":
-            sql, params = unordered.query.sql_with_params()
-            with connection.cursor() as cur:
-                cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-                plan = cur.fetchone()[0]
-            estimate = int(plan[0]["Plan"]["Plan Rows"])
+            estimate = planner_estimate(unordered)
             if estimate > self.EXACT_LIMIT:
                 self.is_estimate = True
                 return estimate

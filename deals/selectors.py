@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .models import Amount, Deal, DealParty, GovernmentBody, GovernmentInvolvement, Programme, ReviewStatus, Sector
+from .pagination import planner_estimate
 
 
 def public_deals() -> QuerySet[Deal]:
@@ -92,7 +92,7 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
     query = SearchQuery(value, config="simple")
     by_words = Deal.objects.annotate(v=vector).filter(v=query).order_by().values("id")
     union = by_words.union(by_title, by_alias)
-    if _estimated_rows(union) < DENSE_FRACTION * _estimated_rows(Deal.objects.all()):
+    if planner_estimate(union) < DENSE_FRACTION * planner_estimate(Deal.objects.all()):
         return queryset.filter(id__in=union)
     # The range (>= and <=) instead of "=" is deliberate: with an equality PostgreSQL turns this
     # EXISTS into a hashed subplan and computes every alias match up front (240 ms at 1M); the
@@ -103,10 +103,3 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
         )
     )
     return queryset.alias(search_vector=vector).filter(Q(search_vector=query) | Q(title__icontains=value) | alias_match)
-
-
-def _estimated_rows(queryset: QuerySet) -> float:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        return float(cur.fetchone()[0][0]["Plan"]["Plan Rows"])

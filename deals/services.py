@@ -74,12 +74,18 @@ def _match_or_create(
         .first()
     )
     owner = getattr(alias, owner_field) if alias else create()
-    existing = set(alias_model.objects.filter(**{owner_field: owner}).values_list("normalized", flat=True))
-    for form, key in zip(forms, keys, strict=True):
-        if key not in existing:
-            alias_model.objects.create(**{owner_field: owner, "name": form})
-            existing.add(key)
+    _aliases_add(alias_model, owner_field, owner, forms)
     return owner, alias is not None
+
+
+def _aliases_add(alias_model: Any, owner_field: str, owner: Any, names: list[str]) -> None:
+    """Give ``owner`` every name it lacks as an alias (compared normalised)."""
+    existing = set(alias_model.objects.filter(**{owner_field: owner}).values_list("normalized", flat=True))
+    for name in names:
+        key = normalize_name(name)
+        if key and key not in existing:
+            alias_model.objects.create(**{owner_field: owner, "name": name})
+            existing.add(key)
 
 
 def company_match_or_create(*, name: str, aliases: list[str], country: str | None) -> Company:
@@ -357,13 +363,8 @@ def deal_merge(*, survivor: Deal, other: Deal, user: Any) -> Deal:
 
 
 def _merge_aliases(alias_model: Any, owner_field: str, survivor: Any, merged: Any) -> None:
-    existing = set(alias_model.objects.filter(**{owner_field: survivor}).values_list("normalized", flat=True))
-    for alias in alias_model.objects.filter(**{owner_field: merged}):
-        if alias.normalized not in existing:
-            alias_model.objects.create(**{owner_field: survivor, "name": alias.name})
-            existing.add(alias.normalized)
-    if normalize_name(merged.name) not in existing and normalize_name(merged.name):
-        alias_model.objects.create(**{owner_field: survivor, "name": merged.name})
+    names = list(alias_model.objects.filter(**{owner_field: merged}).values_list("name", flat=True))
+    _aliases_add(alias_model, owner_field, survivor, [*names, merged.name])
 
 
 @transaction.atomic
