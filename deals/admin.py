@@ -487,8 +487,7 @@ class DealAdmin(SimpleHistoryAdmin):
         deal = self._decision(request, pk)
         form = RejectForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, _("A rejection needs a reason."), messages.ERROR)
-            return redirect("admin:deals_deal_change", deal.pk)
+            return self._refused(request, deal, _("A rejection needs a reason."))
         services.deal_reject(deal=deal, user=request.user, reason=form.cleaned_data["reason"])
         self.message_user(request, _("Rejected “%(deal)s”.") % {"deal": deal}, messages.SUCCESS)
         return self._after_decision(request, deal)
@@ -497,15 +496,17 @@ class DealAdmin(SimpleHistoryAdmin):
         deal = self._decision(request, pk)
         form = DuplicateForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, _("Choose an existing deal that is not itself a duplicate."), messages.ERROR)
-            return redirect("admin:deals_deal_change", deal.pk)
+            return self._refused(request, deal, _("Choose an existing deal that is not itself a duplicate."))
         try:
             services.deal_merge(survivor=form.cleaned_data["original"], other=deal, user=request.user)
         except ValueError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return redirect("admin:deals_deal_change", deal.pk)
+            return self._refused(request, deal, str(exc))
         self.message_user(request, _("Merged into deal %(id)s; its sources moved over.") % {"id": form.cleaned_data["original"].pk}, messages.SUCCESS)  # fmt: skip
         return self._after_decision(request, deal)
+
+    def _refused(self, request, deal, message):
+        self.message_user(request, message, messages.ERROR)
+        return redirect("admin:deals_deal_change", deal.pk)
 
     def _after_decision(self, request, deal):
         if request.POST.get("next") == "draft":
