@@ -403,18 +403,8 @@ class DealAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = dict(extra_context or {})
         deal = (
-            models.Deal.objects.filter(pk=object_id)
-            .select_related("joint_venture__company")
-            .prefetch_related(
-                "parties__company__aliases",
-                "kinds",
-                "amounts",
-                "sectors",
-                "government__body",
-                "joint_venture__company__aliases",
-                "sources__article",
-                "evidence",
-            )  # fmt: skip
+            review.with_compared_relations(models.Deal.objects.filter(pk=object_id))
+            .prefetch_related("sources__article", "evidence")
             .first()
         )
         if deal is not None:
@@ -557,20 +547,9 @@ class DealAdmin(SimpleHistoryAdmin):
     def corrections_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        approved = (
-            models.Deal.objects.filter(review_status=models.ReviewStatus.APPROVED)
-            .exclude(extracted={})
-            .select_related("joint_venture__company")
-            .prefetch_related(
-                "parties__company__aliases",
-                "kinds",
-                "amounts",
-                "sectors",
-                "government__body",
-                "joint_venture__company__aliases",
-            )  # fmt: skip
-            .order_by("-reviewed_at", "-id")[: self.CORRECTIONS_SAMPLE]
-        )
+        approved = review.with_compared_relations(
+            models.Deal.objects.filter(review_status=models.ReviewStatus.APPROVED).exclude(extracted={})
+        ).order_by("-reviewed_at", "-id")[: self.CORRECTIONS_SAMPLE]
         stats = review.correction_stats(approved)
         versions = []
         for version, per_field in sorted(stats.by_version.items(), reverse=True):

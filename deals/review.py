@@ -101,6 +101,14 @@ def _date_value(deal: Any) -> set[str]:
     return {deal.signed_on.strftime(fmt)} if fmt else set()
 
 
+def with_compared_relations(deals: Any) -> Any:
+    """The queryset with everything ``current_values`` reads, fetched in a fixed number of queries."""
+    return deals.select_related("joint_venture__company").prefetch_related(
+        "parties__company__aliases", "kinds", "amounts", "sectors", "government__body",
+        "joint_venture__company__aliases",
+    )  # fmt: skip
+
+
 def current_values(deal: Any) -> dict[str, set[str]]:
     """The deal as it stands now, in the same shape as ``extracted_values``.
 
