@@ -17,7 +17,7 @@ from .dates import find_dateline
 from .decode import decode
 from .entities import EntityFinder
 from .errors import ExtractionError
-from .frames import Frame, build_frames
+from .frames import Frame, build_frames, deal_spans
 from .rates import to_usd
 
 VERSION = "2026.11.2"
@@ -69,10 +69,12 @@ def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False) -> E
     language = language_of(body)
     body_start = len(cleaned.header) + 2 if cleaned.header else 0
     published = find_dateline(cleaned.header, body[body_start:]) or _dateline_above(text, body)
-    entities = EntityFinder(body, language).find()
+    entities = EntityFinder(body, language).find(deal_spans(body))
     frames = build_frames(body, entities, language, published, body_start)
     deals = [_deal_dict(f, body, published, language) for f in frames]
-    deals = [d for d in deals if d["parties"] or d["joint_venture"]]
+    # Recall first: a concluded agreement with a party, an amount or a public body is a draft, even
+    # with fields missing (listed in "missing" for the reviewer).
+    deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"] or d["government"]]
     return ExtractionResult(body, cleaned.title, language, encoding, published, deals)
 
 
@@ -149,8 +151,13 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
     for g in f.government:
         government.append({"name": g.name, "aliases": sorted(g.aliases - {g.name}), "country": g.country})
         evidence.append(_ev("government", text, *g.spans[0]))
+    missing = [name for name, value in (("parties", parties), ("amounts", amounts), ("date", f.date),
+                                        ("government", government)) if not value]  # fmt: skip
     confidence = 0.35 + 0.15 * bool(parties) + 0.15 * bool(amounts) + 0.1 * bool(f.date) + 0.1 * bool(government)
     confidence += 0.1 * bool(any(s.concluded for s in f.sentences))
+    if not parties:
+        # A deal with no named party is worth reviewing but never looks finished.
+        confidence = min(confidence, 0.5)
     title = _title(parties, jv, kinds)
     return {
         "title": title,
@@ -166,6 +173,7 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
         "government": government,
         "evidence": sorted(evidence, key=lambda e: e["start"]),
         "confidence": round(min(confidence, 0.95), 2),
+        "missing": missing,
     }
 
 

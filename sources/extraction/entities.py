@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from deals.names import normalize_name
+from .names import normalize_name
 
+from . import languages
 from . import lexicon as lx
 
 # Bounded, and anchored at a word start: unbounded, a 100,000-character run of Hangul made every
@@ -107,12 +108,7 @@ def _looks_like_person_ko(text: str, start: int, end: int) -> bool:
     return bool(_PERSON_AFTER.match(text[end : end + 12]) or _PERSON_BEFORE.search(text[max(0, start - 12) : start]))
 
 
-def _is_gov_name(name: str) -> bool:
-    return bool(
-        re.search(r"(?:도|시|군|구|부|청|처|공사|진흥원|공단|위원회|센터|무역관|정부|도청|시청)$", name)
-        or re.search(lx.EN_GOV_HEAD + r"$", name)
-        or name in lx.AGENCIES
-    )
+_is_gov_name = lx.is_government_name
 
 
 class EntityFinder:
@@ -146,7 +142,9 @@ class EntityFinder:
         return e
 
     # -- companies ------------------------------------------------------------------------------
-    def find(self) -> list[Entity]:
+    def find(self, deal_spans: list[tuple[int, int]] | None = None) -> list[Entity]:
+        """Every entity of the text; ``deal_spans`` (the sentences that report a deal) are also read
+        by the language's analyser, for the names that carry no legal form."""
         t = self.text
         self._governments()
         self._joint_ventures()
@@ -154,6 +152,8 @@ class EntityFinder:
         self._companies_latin()
         self._companies_cjk()
         self._companies_ru()
+        if deal_spans:
+            self._companies_analysed(deal_spans)
         self._drop_overlaps()
         self._merge_agency_offices()
         self._short_aliases()
@@ -274,6 +274,14 @@ class EntityFinder:
                     tuple(e.forms())
                 ):
                     e.aliases.add(inner)
+
+    def _companies_analysed(self, spans: list[tuple[int, int]]) -> None:
+        taken = [sp for e in self.entities if e.kind in ("government", "jv") for sp in e.spans]
+        known = {_key(f) for e in self.entities if e.kind in ("government", "jv") for f in e.forms()}
+        for n in languages.module_for(self.language).names(self.text, spans):
+            if any(a < n.end and n.start < b for a, b in taken) or _key(n.text) in known or not _key(n.text):
+                continue
+            self.add("company", n.text, n.start, country=n.country)
 
     # -- government -----------------------------------------------------------------------------
     def _governments(self) -> None:

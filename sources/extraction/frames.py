@@ -86,6 +86,18 @@ def _first_mention(entity: Entity, s: Sentence) -> int:
     return min((a for a, b in entity.spans if a >= s.start and b <= s.end), default=10**9)
 
 
+def is_deal_sentence(text: str) -> bool:
+    """A sentence that reports a concluded agreement: a deal word, a verb that concludes it, and no
+    word of plans, talks, rumours or cancellation."""
+    has_agreement = re.search(lx.AGREEMENT_WORDS, text, re.I) or any(r.search(text) for r in lx.KIND_RES.values())
+    return bool(has_agreement and lx.CONCLUDED_RE.search(text) and not lx.NEGATED_RE.search(text))
+
+
+def deal_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the sentences that report a deal, for the language analysers."""
+    return [(s.start, s.end) for s in sentences_of(text) if is_deal_sentence(s.text)]
+
+
 def build_frames(text: str, entities: list[Entity], language: str, published: dt.date | None,
                  body_start: int) -> list[Frame]:  # fmt: skip
     all_sentences = sentences_of(text)
@@ -101,20 +113,17 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
     frames: list[Frame] = []
     frame_of_sentence: dict[int, Frame] = {}
     for i, s in enumerate(sentences):
-        has_agreement = re.search(lx.AGREEMENT_WORDS, s.text, re.I) or any(
-            r.search(s.text) for r in lx.KIND_RES.values()
-        )
-        if not (s.concluded and not s.negated and has_agreement):
+        if not is_deal_sentence(s.text):
             continue
         named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
         jv_here = [j for j in jvs if _mentions(j, s)]
-        if not named and frames and (jv_here or i - 1 in frame_of_sentence):
-            # "The partners signed ...", "양사는 합작법인 X를 세우기로 했다": the previous deal goes on.
-            frames[-1].sentences.append(s)
-            frames[-1].jv = frames[-1].jv or (jv_here[0] if jv_here else None)
-            frame_of_sentence[i] = frames[-1]
-            continue
         if not named and not jv_here:
+            # "The partners signed ...", "양사는 ...": the previous deal goes on. With no deal yet, a
+            # deal with no named party: the reviewer fills it in (recall first).
+            if not frames:
+                frames.append(Frame())
+            frames[-1].sentences.append(s)
+            frame_of_sentence[i] = frames[-1]
             continue
         if len(named) >= 2 and _EACH_RE.search(s.text):
             for c in named:
@@ -127,6 +136,8 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             if any(c in f.companies for c in named) or (jv_here and f.jv in jv_here):
                 target = f
                 break
+        if target is None and frames and not frames[-1].companies and frames[-1].jv is None:
+            target = frames[-1]  # the party-less deal opened above gets its parties
         if target is None:
             target = Frame()
             frames.append(target)

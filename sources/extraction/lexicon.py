@@ -230,3 +230,30 @@ TITLE_WORDS = (
     r"군수|구청장|실장|국장|과장|팀장|president|chairman|chief executive|CEO|managing director|director|minister|"
     r"official|founder|general director|генеральный директор|президент|社長|会長|代表|董事长|总经理|Präsident|Geschäftsführer)"
 )
+
+
+def is_government_name(name: str) -> bool:
+    """A name shaped like a public body: ...도, ...시, ...부, ... Province, Ministry of ..., KOTRA."""
+    return bool(
+        re.search(r"(?:도|시|군|구|부|청|처|공사|진흥원|공단|위원회|센터|무역관|정부|도청|시청)$", name)
+        or re.search(EN_GOV_HEAD + r"$", name)
+        or name in AGENCIES
+    )
+
+
+# Words that open a sentence or a noun phrase in capitals without naming anything.
+EN_NOT_NAMES = frozenset("""
+The A An In On At By For With And But Or Under After Before Shares Its Their His Her Our This That These Those Both
+Two Three Four Five Six Seven Eight Nine Ten Once Also While When Where Which Who Meanwhile However Moreover Last Next
+According Through Following Including Under During Since As If It He She They We You I Mr Mrs Ms Dr Prof
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
+MOU MoU LOI CEO CFO CTO COO USD KRW EUR JPY CNY EV EVs AI FDI R&D IPO GDP JV Co Ltd Inc Corp LLC PLC
+Minister President Chairman Governor Mayor Vice Chief Director Officer Executive Secretary Ambassador Premier
+Ministry Department Government Province City County State Agency Office Council Commission Authority Administration
+Korea Korean Korea's South North East West Asia Asian Europe European America American Global International National
+Memorandum Understanding Agreement Deal Contract Investment Joint Venture Partnership Fund Technology Group Company
+Reuters Yonhap AFP AP Bloomberg News Press Photo Read Related Copyright Home Advertisement Subscribe Share Tweet
+Plant Factory Project Center Centre Park Zone Complex Cluster Industrial Science University Institute Battery Chip
+New Old First Second Third Total Bank Market Markets Business Economy Industry Energy Trade Commerce Capital
+""".split())

@@ -1,0 +1,108 @@
+"""English: capitalised spans in the sentences that report a deal.
+
+No model: a run of capitalised words (with "&", "of", "de" inside, a legal form after) where a
+party stands, minus what capitals also mark in English: a sentence's first word, months and days,
+countries and demonyms, people (a title before or after), places and public bodies. "A and B"
+is two names; "Germany's X", "X, a Japanese maker" and "Dutch maker X" give X a country.
+"""
+
+import re
+
+from .. import lexicon as lx
+from . import Name
+
+_WORD = r"(?:[A-Z][\w&'’.-]*[\w&]|[A-Z]|\d+[A-Z][\w-]*)"
+_RUN = re.compile(rf"(?<![\w&'’.-]){_WORD}(?:(?:\s|\s(?:&|of|de|von|and)\s|-){_WORD}){{0,6}}")
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof)\.?|\b(?:CEO|chief executive|chairman|chairwoman|president|minister|governor|mayor|"
+    r"director|officer|head|founder|secretary|spokesman|spokeswoman|spokesperson|analyst|ambassador|vice|"
+    r"Minister|Governor|Mayor|President|Chairman|Secretary|Commissioner)\b,?)\s$"
+)
+_PERSON_AFTER = re.compile(
+    r"^,?\s(?:the\s)?(?:\w+\s)?(?:CEO|chief|chairman|chairwoman|president|minister|governor|mayor|director|head|"
+    r"founder|secretary|said|says|told|added|explained|noted)\b"
+)
+_PLACE_AFTER = re.compile(r"^(?:-based|\s(?:Province|province|state|State|city|City|county|County|region|Region))")
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|at|to|from|into|across|outside)\s$")
+_POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
+
+
+def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
+    out: list[Name] = []
+    for a, b in spans:
+        for m in _RUN.finditer(text, a, b):
+            for s, e in _split_and(text, m.start(), m.end()):
+                found = _name(text, s, e, a)
+                if found:
+                    out.append(found)
+    return out
+
+
+def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    parts, pos = [], s
+    for m in re.finditer(r"\s(?:and|&)\s", text[s:e]):
+        left = text[pos : s + m.start()]
+        if len(left.split()) >= 1 and not left.endswith((" of", " de")):
+            parts.append((pos, s + m.start()))
+            pos = s + m.end()
+    parts.append((pos, e))
+    return parts if len(parts) > 1 and all(len(text[x:y]) > 2 for x, y in parts) else [(s, e)]
+
+
+def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
+    words = text[s:e].split()
+    # Drop leading words that are not part of a name ("The", "Korean", "Germany's").
+    while words and (words[0].rstrip("'’s") in lx.EN_NOT_NAMES or _country_word(words[0])):
+        s = text.index(words[0], s) + len(words[0])
+        words.pop(0)
+        while s < e and text[s] in " -":
+            s += 1
+    while words and (words[-1] in lx.EN_NOT_NAMES and words[-1] not in ("Group", "Company", "Technology")):
+        e = text.rindex(words[-1], s, e)
+        words.pop()
+        while e > s and text[e - 1] in " -":
+            e -= 1
+    if not words:
+        return None
+    name = text[s:e].rstrip(".,'’")
+    name = re.sub(r"['’]s$", "", name)
+    e = s + len(name)
+    if len(name) < 2 or lx.is_government_name(name) or _country_word(name) or lx.city_country(name) == name:
+        return None
+    if all(w in lx.EN_NOT_NAMES for w in name.split()):
+        return None
+    before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
+    if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
+        return None
+    if _PLACE_BEFORE.search(before) and not re.match(rf",?\s{lx.EN_LEGAL}", after):
+        return None
+    if after.startswith("'s ") or after.startswith("’s "):
+        if re.match(r"^['’]s\s(?:\w+\s)?(?:government|ministry|province|city|state)", after, re.I):
+            return None
+    country = _country_before(before) or _country_after(after)
+    return Name(s, e, name, country)
+
+
+def _country_word(word: str) -> bool:
+    w = word.rstrip(",.").removesuffix("'s").removesuffix("’s")
+    return any(w == cue for cue, _ in lx.country_cues())
+
+
+def _country_before(before: str) -> str | None:
+    m = _POSSESSIVE_COUNTRY.search(before)
+    if m and _country_word(m.group(1)):
+        return lx.country_of(m.group(1))
+    m = re.search(rf"({lx.country_regex().pattern})[\w-]*\s(?:[a-z][\w-]*\s){{0,3}}$", before)
+    if m and re.search(lx.COMPANY_NOUNS_EN, before[m.end(1) :] or "x") or (m and before[m.end(1) :].strip() == ""):
+        return lx.country_of(m.group(1))
+    return None
+
+
+def _country_after(after: str) -> str | None:
+    m = re.match(r"^(?:,?\s(?:Ltd\.?|Inc\.?))?,\s(?:a|an|the)\s((?:[\w-]+\s){0,5})", after)
+    if m:
+        cm = lx.country_regex().search(m.group(1))
+        if cm:
+            return lx.country_of(cm.group(0))
+        return lx.city_country(m.group(1))
+    return None

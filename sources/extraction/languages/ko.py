@@ -1,0 +1,99 @@
+"""Korean: Kiwi's morphological analysis (kiwipiepy, model shipped on PyPI, offline).
+
+A name is a run of nouns in one word (어절) that holds a proper noun (NNP), Latin letters (SL) or
+Hanja (SH), or that a cue marks as a company whatever Kiwi makes of it: a country just before it
+("독일 바커", "美 X"), a company noun before it ("반도체 장비업체 X"), 사/측 glued after it
+("X사와"). It must stand where a party stands: before 과/와/는/은/이/가/측/사, in a list with a
+comma or 등, or after a cue. Persons (a title follows), places and public bodies are not names.
+"""
+
+import re
+from functools import lru_cache
+
+from .. import lexicon as lx
+from . import Name
+
+_NOUN_TAGS = ("NNP", "NNG", "SL", "SH", "SN", "XSN", "XPN", "NR", "W_HASHTAG")
+_PROPER_TAGS = ("NNP", "SL", "SH")
+# What may follow a party in a deal sentence: case/topic particles, a list comma, 등, 측/사.
+_PARTY_AFTER = re.compile(r"^(?:과|와|는|은|이|가|와의|과의|와도|과도|측|사|로부터|으로부터|에게|등|,|·|ㆍ|\s?[(（])")
+_PLACE_END = re.compile(
+    r"(?:현|성|주|시|도|군|구|읍|면|동|리|단지|산업단지|공단|지구|클러스터|밸리|센터|공장|본사|호텔|대학교?|연구원|"
+    r"박람회|포럼|회의|행사|설명회|상담회|전시회|사절단|대표단|시장|지역|국가|정부)$"
+)
+_GENERIC = re.compile(
+    r"^(?:양사|양측|3사|삼사|회사|기업|업체|그룹|본사|법인|지사|자회사|계열사|협약|계약|투자|협력|사업|공장|기술|제품|정부|"
+    r"관계자|대표|사장|회장|장관|지사|시장|도지사|투자자|파트너|외국인|외투기업|외국기업|글로벌|세계|국내|해외|현지|"
+    r"이번|올해|지난해|내년|당시|현재|최근|오전|오후|이날|전날|한편|또한|특히|이어|이후|향후|이로써|이에|이를|이와)$"
+)
+_TITLE_AFTER = re.compile(
+    rf"^(?:\s?[(（][^)）]{{1,20}}[)）])?\s?(?:{lx.TITLE_WORDS}|씨\b|氏|님|교수|박사|의원|위원장|총리|대사|영사|지사|군수|구청장)"
+)
+
+
+@lru_cache(maxsize=1)
+def kiwi():
+    """Kiwi, loaded once per process and only when Korean text needs it (~1.5 s). Without the typo
+    and multi-word dictionaries, which tagging names does not need: 338 MB resident, not 533 MB."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)
+
+
+def _words(tokens, base: int):
+    """Tokens grouped by 어절 (runs with no space between them), as (start, end, tokens)."""
+    group: list = []
+    for t in tokens:
+        if group and t.start > group[-1].end:
+            yield group
+            group = []
+        group.append(t)
+    if group:
+        yield group
+
+
+def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
+    out: list[Name] = []
+    for a, b in spans:
+        sentence = text[a:b]
+        words = list(_words(kiwi().tokenize(sentence), a))
+        prev_core = ""
+        for i, word in enumerate(words):
+            core = []
+            for t in word:
+                if t.tag in _NOUN_TAGS or (core and t.tag == "SO" and t.form in "&-"):
+                    core.append(t)
+                else:
+                    break
+            if not core:
+                prev_core = ""
+                continue
+            # "썬프로로시스템사에서": the glued 사 says company and is not part of the name.
+            glued_company = len(core) > 1 and core[-1].form in ("사", "측") and core[-1].tag in ("NNG", "XSN", "NNB")
+            if glued_company:
+                core = core[:-1]
+            s, e = core[0].start, core[-1].end
+            name = sentence[s:e]
+            after = sentence[e : e + 8]
+            next_word = sentence[words[i + 1][0].start :] if i + 1 < len(words) else ""
+            country = lx.country_of(prev_core) if prev_core and _is_country(prev_core) else None
+            descriptor = bool(prev_core and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", prev_core))
+            proper = any(t.tag in _PROPER_TAGS for t in core)
+            prev_core = name
+            if len(name) < 2 or name.isdigit() or re.match(r"^\d", name):
+                continue
+            if not (glued_company or country or descriptor or (proper and _PARTY_AFTER.match(after))):
+                continue
+            if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name):
+                continue
+            if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
+                continue  # a person: "홍길동 사장", "혼보겐니치(本坊健一) 사장"
+            if re.search(lx.KO_LEGAL_PREFIX, sentence[max(0, s - 4) : s]):
+                continue  # the shape rules already read names with a legal form
+            out.append(Name(a + s, a + e, name, country))
+    return out
+
+
+def _is_country(word: str) -> bool:
+    code = lx.country_of(word)
+    return bool(code) and any(word == cue for cue, c in lx.country_cues() if c == code)

@@ -1,0 +1,68 @@
+"""Chinese: jieba's part-of-speech tagger (jieba on PyPI, dictionary shipped, offline).
+
+A name is an organisation (nt), another proper noun (nz), a transliterated name (nrt) or a Latin
+word (eng) in a deal sentence, with a company word glued after it (集团, 公司, 汽车 ...) and a
+country before it dropped ("韩国三星电子公司" is 三星电子公司 from KR). Places (ns) and public
+bodies (…省, …市, …部) are not names.
+"""
+
+import logging
+import re
+from functools import lru_cache
+
+from .. import lexicon as lx
+from . import Name
+
+_NAME_FLAGS = ("nt", "nz", "nrt", "eng")
+_SUFFIX = re.compile(r"^(?:集团|公司|有限公司|股份有限公司|控股|电子|汽车|科技|化学|能源|株式会社)$")
+_GENERIC = re.compile(r"^(?:外资|外商|企业|公司|项目|集团|韩资|中韩|MOU|GDP|FDI|CEO)$")
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    """jieba's tagger; the dictionary loads on first use (~1 s) and once per process."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.posseg
+
+
+def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
+    out: list[Name] = []
+    for a, b in spans:
+        words = list(_posseg().cut(text[a:b]))
+        pos = a
+        located = []
+        for w in words:
+            located.append((pos, w.word, w.flag))
+            pos += len(w.word)
+        i = 0
+        while i < len(located):
+            start, word, flag = located[i]
+            if flag not in _NAME_FLAGS or len(word) < 2 or _GENERIC.match(word):
+                i += 1
+                continue
+            end = start + len(word)
+            j = i + 1
+            while j < len(located) and _SUFFIX.match(located[j][1]):
+                end = located[j][0] + len(located[j][1])
+                j += 1
+            name = text[start:end]
+            country = None
+            for cue, code in lx.country_cues():
+                if not cue.isascii() and name.startswith(cue) and len(name) > len(cue) + 1:
+                    name, start, country = name[len(cue) :], start + len(cue), code
+                    break
+            if i > 0 and located[i - 1][2] == "ns" and _is_country(located[i - 1][1]):
+                country = country or lx.country_of(located[i - 1][1])
+            i = j
+            if lx.is_government_name(name) or re.search(r"(?:省|市|区|县|部|局|委员会|政府)$", name):
+                continue
+            out.append(Name(start, start + len(name), name, country))
+    return out
+
+
+def _is_country(word: str) -> bool:
+    return any(word == cue for cue, _ in lx.country_cues())
