@@ -55,10 +55,26 @@ def _is_content(line: str) -> bool:
     return bool(_SENTENCE_END_RE.search(s)) or len(s.split()) >= 12 or len(s) >= 80
 
 
+_SOFT_WRAP_RE = re.compile(r"(?<=[가-힣,])\n(?=[가-힣0-9A-Za-z])")
+
+
+def _unwrap(text: str) -> str:
+    """Join lines a broadcaster's script or a narrow column wrapped mid-sentence ("경상북도는 그저께\n일본
+    아사히글라스와 2억 달러,\n..."): only runs of three or more short lines where some line ends a
+    sentence, so headlines and menus stay apart."""
+    out = []
+    for block in re.split(r"(\n\s*\n)", text):
+        lines = block.split("\n")
+        if len(lines) >= 3 and max(map(len, lines)) < 60 and any(re.search(r"다\.\s*$", ln) for ln in lines):
+            block = _SOFT_WRAP_RE.sub(" ", block)
+        out.append(block)
+    return "".join(out)
+
+
 def clean_text(text: str) -> CleanText:
     """Cut a scraped text page down to title, dateline, byline and body."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = text.split("\n")
+    lines = _unwrap(text).split("\n")
     blocks: list[tuple[int, int, int, int]] = []  # (score, start, end, n_content)
     start = end = None
     gap = score = n = 0

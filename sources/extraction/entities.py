@@ -276,7 +276,9 @@ class EntityFinder:
                     e.aliases.add(inner)
 
     def _companies_analysed(self, spans: list[tuple[int, int]]) -> None:
-        taken = [sp for e in self.entities if e.kind in ("government", "jv") for sp in e.spans]
+        # A name inside one the shape rules found ("Pharmaceuticals" in "... Pharmaceuticals Inc.") is not new.
+        taken = [(m.start(), m.end()) for e in self.entities for f in e.forms() if len(f) >= 2
+                 for m in re.finditer(re.escape(f), self.text)]  # fmt: skip
         known = {_key(f) for e in self.entities if e.kind in ("government", "jv") for f in e.forms()}
         for n in languages.module_for(self.language).names(self.text, spans):
             if any(a < n.end and n.start < b for a, b in taken) or _key(n.text) in known or not _key(n.text):

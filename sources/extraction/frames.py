@@ -94,8 +94,14 @@ def is_deal_sentence(text: str) -> bool:
 
 
 def deal_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of the sentences that report a deal, for the language analysers."""
-    return [(s.start, s.end) for s in sentences_of(text) if is_deal_sentence(s.text)]
+    """The spans of the sentences that report a deal, and of the sentence after each (it often names
+    the parties: "The firms are A, B and C"), for the language analysers."""
+    sentences = sentences_of(text)
+    keep = set()
+    for i, s in enumerate(sentences):
+        if is_deal_sentence(s.text):
+            keep.update((i, i + 1))
+    return [(sentences[i].start, sentences[i].end) for i in sorted(keep) if i < len(sentences)]
 
 
 def build_frames(text: str, entities: list[Entity], language: str, published: dt.date | None,
@@ -121,6 +127,8 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             # "The partners signed ...", "양사는 ...": the previous deal goes on. With no deal yet, a
             # deal with no named party: the reviewer fills it in (recall first).
             if not frames:
+                if lx.TOTALS_RE.search(s.text):
+                    continue
                 frames.append(Frame())
             frames[-1].sentences.append(s)
             frame_of_sentence[i] = frames[-1]
@@ -154,8 +162,15 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
         if i in frame_of_sentence or (s.negated and lx.CANCEL_RE.search(s.text)):
             continue
         owners = [f for f in frames if any(_mentions(c, s) for c in f.companies) or (f.jv and _mentions(f.jv, s))]
-        if not owners and i - 1 in frame_of_sentence and not any(_mentions(c, s) for c in companies):
-            owners = [frame_of_sentence[i - 1]]
+        if not owners and i - 1 in frame_of_sentence:
+            prev = frame_of_sentence[i - 1]
+            named = [c for c in companies if _mentions(c, s) and not any(c in f.companies for f in frames)]
+            if not named:
+                owners = [prev]
+            elif not prev.companies:
+                # "프랑스 기업 7곳이 ... 체결했다. 기업은 A 4억달러를 비롯 B ...": the parties follow.
+                prev.companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
+                owners = [prev]
         if len(owners) == 1:
             owners[0].sentences.append(s)
             frame_of_sentence[i] = owners[0]

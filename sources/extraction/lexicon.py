@@ -172,6 +172,7 @@ AGREEMENT_WORDS = (
 CONCLUDED_RE = re.compile(
     r"체결(?:했|하였|한|식|됐|되었)|맺(?:었|은)|서명(?:했|하였)|조인(?:했|식)|교환(?:했|하였)|합의(?:했|하였)|"
     r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|설립(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
+    r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|약정\s?체결|협약\s?체결|MOU\s?체결|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
@@ -185,7 +186,9 @@ NEGATED_RE = re.compile(
     r"가능성|관측|풍문|확정된\s?바\s?없|정해진\s?것은\s?없|부인|해지|취소|무산|철회|백지화|파기|결렬|방문할|방문한다|"
     r"\b(?:in talks|is expected to|are expected to|expects to|plans to|planning to|is considering|are considering|"
     r"considering|could|may sign|might|would (?:sign|invest)|rumou?r\w*|denied|deny|cancel\w*|terminat\w*|scrapped|"
-    r"called off|pulled out|walked away|not yet|no decision|will visit|to attract|aims to sign|looking to)\b|"
+    r"called off|pulled out|walked away|not yet|no decision|will visit|to attract|aims to sign|looking to|"
+    r"nothing (?:has|had) been|(?:has|have|had|did) not (?:been )?(?:signed|agreed|concluded|sign|agree))\b|"
+    r"체결하지\s?않|체결되지\s?않|성사되면|"
     r"планиру\w*|намерен\w*|ведут переговоры|обсужда\w*|расторг\w*|отмен\w*|"
     r"検討|予定|計画|交渉中|見通し|解消|撤回|中止|"
     r"拟|计划|洽谈|有望|终止|取消|"
@@ -256,4 +259,16 @@ Memorandum Understanding Agreement Deal Contract Investment Joint Venture Partne
 Reuters Yonhap AFP AP Bloomberg News Press Photo Read Related Copyright Home Advertisement Subscribe Share Tweet
 Plant Factory Project Center Centre Park Zone Complex Cluster Industrial Science University Institute Battery Chip
 New Old First Second Third Total Bank Market Markets Business Economy Industry Energy Trade Commerce Capital
+Today Yesterday Tomorrow Additionally Notably Separately Further Furthermore Earlier Later Previously Currently Now
+Letter Intent Act Rs Crore Crores Lakh Million Billion Trillion Large Small Medium CHIPS ADC PMT MB US UK EU UN UAE
 """.split())
+
+
+# A sentence that sums up many deals ("7곳과 모두 4억5천만 달러", "a total of 12 agreements") is a
+# statistic: it opens no deal of its own when it names no party.
+TOTALS_RE = re.compile(
+    r"(?:지난해|작년|지금까지|올해\s?들어|last year|so far|to date|昨年|去年|в прошлом году|im vergangenen Jahr).*"
+    r"(?:모두|총\s?\d|누적|합계|\d+\s?(?:곳|개사|개\s?기업|건)|\b(?:in total|a total of|combined|\d+ (?:companies|firms|"
+    r"agreements|deals|projects))\b|総額|合計|共计|总计|累计|всего|в общей сложности|insgesamt)",
+    re.I,
+)

@@ -50,6 +50,10 @@ def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
+    if _country_word(text[s:e]) or lx.is_government_name(text[s:e]):
+        return None  # "Saudi Arabia" is not "Arabia", "Government of X" is not "of X"
+    if text[sentence_start:s].strip() == "" and re.match(r"^[A-Z][a-z]+,", text[s : e + 1]):
+        return None  # "Additionally, ..." opens a sentence
     words = text[s:e].split()
     # Drop leading words that are not part of a name ("The", "Korean", "Germany's").
     while words and (words[0].rstrip("'’s") in lx.EN_NOT_NAMES or _country_word(words[0])):
@@ -62,6 +66,9 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
         words.pop()
         while e > s and text[e - 1] in " -":
             e -= 1
+    while words and words[0] in ("of", "and", "&", "de", "von"):
+        s = text.index(words[0], s) + len(words[0]) + 1
+        words.pop(0)
     if not words:
         return None
     name = text[s:e].rstrip(".,'’")

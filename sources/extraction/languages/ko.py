@@ -24,7 +24,9 @@ _PLACE_END = re.compile(
 _GENERIC = re.compile(
     r"^(?:양사|양측|3사|삼사|회사|기업|업체|그룹|본사|법인|지사|자회사|계열사|협약|계약|투자|협력|사업|공장|기술|제품|정부|"
     r"관계자|대표|사장|회장|장관|지사|시장|도지사|투자자|파트너|외국인|외투기업|외국기업|글로벌|세계|국내|해외|현지|"
-    r"이번|올해|지난해|내년|당시|현재|최근|오전|오후|이날|전날|한편|또한|특히|이어|이후|향후|이로써|이에|이를|이와)$"
+    r"이번|올해|지난해|내년|당시|현재|최근|오전|오후|이날|전날|한편|또한|특히|이어|이후|향후|이로써|이에|이를|이와|"
+    r"우리나라|대통령|총리|대형|중견|최대|최초|매체|자금|장기간|친환경|언론|외신|업계|관계|당국|"
+    r"서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)$"
 )
 _TITLE_AFTER = re.compile(
     rf"^(?:\s?[(（][^)）]{{1,20}}[)）])?\s?(?:{lx.TITLE_WORDS}|씨\b|氏|님|교수|박사|의원|위원장|총리|대사|영사|지사|군수|구청장)"
@@ -58,6 +60,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         sentence = text[a:b]
         words = list(_words(kiwi().tokenize(sentence), a))
         prev_core = ""
+        pending: tuple[int, list] | None = None  # a bare proper noun that the next word may continue
         for i, word in enumerate(words):
             core = []
             for t in word:
@@ -66,32 +69,64 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 else:
                     break
             if not core:
-                prev_core = ""
+                prev_core, pending = "", None
                 continue
-            # "썬프로로시스템사에서": the glued 사 says company and is not part of the name.
-            glued_company = len(core) > 1 and core[-1].form in ("사", "측") and core[-1].tag in ("NNG", "XSN", "NNB")
-            if glued_company:
-                core = core[:-1]
-            s, e = core[0].start, core[-1].end
-            name = sentence[s:e]
-            after = sentence[e : e + 8]
-            next_word = sentence[words[i + 1][0].start :] if i + 1 < len(words) else ""
+            bare = len(core) == len(word) and any(t.tag in _PROPER_TAGS for t in core)
+            if pending and any(t.tag in _PROPER_TAGS for t in core[:1]):
+                # "노르트카벨 시스테메와", "Nordkabel Systeme": one name written in two words.
+                core = pending[1] + core
+            elif pending and not _is_country(prev_core):
+                found = _candidate(sentence, a, pending[1], words, pending[0], prev_core="", cue_country=None)
+                if found:
+                    out.append(found)
+            pending = None
+            whole = sentence[core[0].start : core[-1].end]
+            if bare and not (_is_country(whole) or _PLACE_END.search(whole) or lx.is_government_name(whole)) \
+                    and i + 1 < len(words):  # fmt: skip
+                pending = (i, core)
+                continue
             country = lx.country_of(prev_core) if prev_core and _is_country(prev_core) else None
-            descriptor = bool(prev_core and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", prev_core))
-            proper = any(t.tag in _PROPER_TAGS for t in core)
-            prev_core = name
-            if len(name) < 2 or name.isdigit() or re.match(r"^\d", name):
-                continue
-            if not (glued_company or country or descriptor or (proper and _PARTY_AFTER.match(after))):
-                continue
-            if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name):
-                continue
-            if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
-                continue  # a person: "홍길동 사장", "혼보겐니치(本坊健一) 사장"
-            if re.search(lx.KO_LEGAL_PREFIX, sentence[max(0, s - 4) : s]):
-                continue  # the shape rules already read names with a legal form
-            out.append(Name(a + s, a + e, name, country))
+            found = _candidate(sentence, a, core, words, i, prev_core=prev_core, cue_country=country)
+            prev_core = sentence[core[0].start : core[-1].end]
+            if found:
+                out.append(found)
     return out
+
+
+def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_core: str,
+               cue_country: str | None) -> Name | None:  # fmt: skip
+    # "썬프로로시스템사에서": the glued 사 says company and is not part of the name.
+    glued_company = len(core) > 1 and core[-1].form in ("사", "측") and core[-1].tag in ("NNG", "XSN", "NNB")
+    if glued_company:
+        core = core[:-1]
+    s, e = core[0].start, core[-1].end
+    name = sentence[s:e]
+    after = sentence[e : e + 8]
+    next_word = sentence[words[i + 1][0].start :] if i + 1 < len(words) else ""
+    descriptor = bool(prev_core and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", prev_core))
+    proper = any(t.tag in _PROPER_TAGS for t in core)
+    if len(name) < 2 or name.isdigit() or re.match(r"^\d", name):
+        return None
+    plural = any(t.tag == "XSN" and t.form == "들" for t in core)
+    if plural or not (proper or (glued_company and len(name) >= 3)):
+        return None  # a common noun ("자동차", "기업들") is no name, whatever cue stands before it
+    if not (glued_company or cue_country or descriptor or _PARTY_AFTER.match(after)):
+        return None
+    if _looks_like_person(name, core) and not (glued_company or descriptor):
+        return None
+    if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name):
+        return None
+    if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
+        return None  # a person: "홍길동 사장", "혼보겐니치(本坊健一) 사장"
+    return Name(a + s, a + e, name, cue_country)
+
+
+# The commonest Korean surnames: a three-syllable proper noun opening with one is a person's name.
+_SURNAMES = set("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉")
+
+
+def _looks_like_person(name: str, core) -> bool:
+    return len(core) == 1 and core[0].tag == "NNP" and len(name) == 3 and name[0] in _SURNAMES
 
 
 def _is_country(word: str) -> bool:

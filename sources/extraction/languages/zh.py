@@ -41,7 +41,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         i = 0
         while i < len(located):
             start, word, flag = located[i]
-            if flag not in _NAME_FLAGS or len(word) < 2 or _GENERIC.match(word):
+            if flag not in _NAME_FLAGS or len(word) < 2 or _GENERIC.match(word) or word in lx.EN_NOT_NAMES:
                 i += 1
                 continue
             end = start + len(word)
