@@ -280,7 +280,10 @@ class EntityFinder:
         taken = [(m.start(), m.end()) for e in self.entities for f in e.forms() if len(f) >= 2
                  for m in re.finditer(re.escape(f), self.text)]  # fmt: skip
         known = {_key(f) for e in self.entities if e.kind in ("government", "jv") for f in e.forms()}
-        for n in languages.module_for(self.language).names(self.text, spans):
+        module = languages.module_for(self.language)
+        for n in getattr(module, "bodies", lambda text, spans: [])(self.text, spans):
+            self.add("government", n.text, n.start, country=n.country)
+        for n in module.names(self.text, spans):
             if any(a < n.end and n.start < b for a, b in taken) or _key(n.text) in known or not _key(n.text):
                 continue
             self.add("company", n.text, n.start, country=n.country)
@@ -295,6 +298,17 @@ class EntityFinder:
                 self.add("government", name, m.start(), country="KR", alias=full)
         for m in re.finditer(rf"(?<![가-힣])({lx.KO_NATIONAL})", t):
             self.add("government", m.group(1), m.start(), country="KR")
+        # Ministries and offices by their shape, past names included (지식경제부, 산자부, 중소기업청).
+        for m in re.finditer(r"(?<![가-힣])([가-힣]{2,9}(?:부|청|처))(?=\s|[은는이가와과의에,·]|장관|차관|청장)", t):
+            if not lx.KO_NOT_BODIES.search(m.group(1)):
+                self.add("government", m.group(1), m.start(), country="KR")
+        # "Department of Commerce", "Government of Karnataka", "Department for Business, Innovation & Skills"
+        for m in re.finditer(
+            r"((?:U\.S\.|US|UK|[A-Z][a-z]+)\s)?((?:Department|Government|Office|Agency|Council)\s(?:of|for)\s"
+            r"(?:the\s)?[A-Z][\w]*(?:(?:,\s|\sand\s|\s&\s|\s)[A-Z][\w]*)*)(?:\s\(([A-Z]{2,8})\))?",
+            t,
+        ):
+            self.add("government", m.group(2), m.start(2), alias=m.group(3))
         for m in re.finditer(
             r"(?<![가-힣])((?:[가-힣]{1,6}시\s)?[가-힣]{1,5}(?:시|군|구))(?=[·,]|와\s|과\s|와$|는\s|은\s|가\s|와\s?함께|\s관계자|\s정부|청[은이에])",
             t,
@@ -341,7 +355,7 @@ class EntityFinder:
         ):
             self.add("government", m.group(1), m.start(1), alias=m.group(2))
         for m in re.finditer(
-            r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区))(?=および|と|、|は|の|和|与|，)", t
+            r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区|部|庁))(?=および|と|、|は|の|和|与|，|\(|（)", t
         ):
             self.add("government", m.group(1), m.start(1))
 

@@ -176,7 +176,7 @@ CONCLUDED_RE = re.compile(
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
-    r"締結|調印|署名|合意し|買収し|設立し|"
+    r"締結|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
     r"签署|签订|签约|达成|收购|设立|"
     r"unterzeichne\w*|unterschrieb\w*|schloss|geschlossen|vereinbart\w*|übernimmt|übernahm",
     re.I,
@@ -271,4 +271,11 @@ TOTALS_RE = re.compile(
     r"(?:모두|총\s?\d|누적|합계|\d+\s?(?:곳|개사|개\s?기업|건)|\b(?:in total|a total of|combined|\d+ (?:companies|firms|"
     r"agreements|deals|projects))\b|総額|合計|共计|总计|累计|всего|в общей сложности|insgesamt)",
     re.I,
+)
+
+# Words of the shape of a Korean ministry or office (…부, …청, …처) that are not public bodies.
+KO_NOT_BODIES = re.compile(
+    r"(?:일부|전부|내부|외부|본부|세부|간부|여부|대부분|이부|지부|부부|대부|신청|요청|초청|출처|대처|조처|거처|근처|용처|"
+    r"투자처|수출처|공급처|거래처|판매처|사용처|납품처|협력처|정부|시정부|중앙정부|지방정부|사업부|영업부|경영부|학부|"
+    r"부자부|다부|관계부|해당부|이번부|안부)$"
 )

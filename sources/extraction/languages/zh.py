@@ -66,3 +66,15 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
 
 def _is_country(word: str) -> bool:
     return any(word == cue for cue, _ in lx.country_cues())
+
+
+def bodies(text: str, spans: list[tuple[int, int]]) -> list[Name]:
+    """Provinces and cities jieba tags as places (ns) that end like one: 陕西省, 西安市."""
+    out: list[Name] = []
+    for a, b in spans:
+        pos = a
+        for w in _posseg().cut(text[a:b]):
+            if w.flag == "ns" and re.search(r"(?:省|市|自治区|县)$", w.word) and len(w.word) >= 3:
+                out.append(Name(pos, pos + len(w.word), w.word, "CN"))
+            pos += len(w.word)
+    return out
