@@ -22,6 +22,10 @@ _EACH_RE = re.compile(r"각각|각자|\beach\b|respectively|separately|соот�
 _SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[^a-z0-9])|(?<=다\.)\s*|(?<=[。！？])|\n+")
 
 
+# Below these, a sum is a share price, a unit price or a stray number, never a deal's amount.
+_SMALLEST = {"KRW": 10_000_000, "JPY": 1_000_000, "INR": 1_000_000, "RUB": 1_000_000, "CNY": 100_000}
+
+
 @dataclass
 class Sentence:
     start: int
@@ -222,6 +226,8 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             after = s.text[money.end : money.end + 25]
             if lx.NON_DEAL_AMOUNT_RE.search(before) or re.match(r"\s*(?:규모의?\s)?(?:시장|market)", after, re.I):
                 continue
+            if money.value < _SMALLEST.get(money.currency, 10_000):
+                continue  # a share price or a per-unit figure, not what a deal commits
             key = (money.currency, money.value)
             money.start += s.start
             money.end += s.start

@@ -174,7 +174,10 @@ CONCLUDED_RE = re.compile(
     r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|설립(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
     r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|약정\s?체결|협약\s?체결|MOU\s?체결|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
-    r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up)\b|"
+    r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"
+    r"announced (?:a|an|the) (?:\w+ )?(?:joint venture|partnership|agreement|deal|investment|alliance)|"
+    r"(?:will|would) (?:invest|buy|acquire|build|set up|establish|form|take)|launched a joint venture|"
+    r"set up a joint venture)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
     r"締結|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
     r"签署|签订|签约|达成|收购|设立|"
@@ -206,7 +209,7 @@ KIND_PATTERNS = {
     "investment": r"투자|invest\w*|инвести\w*|Investition\w*|investier\w*|投資|投资",
     "licensing": r"라이선스|라이센스|licen[cs]\w*|лиценз\w*|Lizenz\w*|ライセンス|许可",
     "technology_transfer": r"기술\s?이전|기술\s?수출|technology transfer|transfer of technology|передач\w+ технолог\w*|技術移転|技术转让|Technologietransfer",
-    "acquisition": r"인수|acqui(?:re|red|res|sition)|takeover|buy(?:s|ing)? a (?:\d+% )?stake|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
+    "acquisition": r"인수|acqui(?:re|red|res|sition)|takeover|buy(?:s|ing)? a (?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
     "fund": r"펀드|\bfund\b|фонд\w*|Fonds|ファンド|基金",
     "partnership": r"파트너십|전략적\s?제휴|partnership|партнерств\w*|Partnerschaft|提携|战略合作",
 }
