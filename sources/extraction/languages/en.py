@@ -71,10 +71,10 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
         words.pop(0)
     if not words:
         return None
-    name = text[s:e].rstrip(".,'’")
+    name = re.sub(r"-based$", "", text[s:e].rstrip(".,'’"))
     name = re.sub(r"['’]s$", "", name)
     e = s + len(name)
-    if len(name) < 2 or lx.is_government_name(name) or _country_word(name) or lx.city_country(name) == name:
+    if len(name) < 2 or lx.is_government_name(name) or _country_word(name) or lx.is_place(name):
         return None
     if all(w in lx.EN_NOT_NAMES for w in name.split()):
         return None

@@ -63,7 +63,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 continue
             if len(name) < 2 or _PLACE_END.search(name) or _GENERIC.match(name) or _TITLE_AFTER.match(after):
                 continue
-            if lx.is_government_name(name) or re.search(r"(?:部|省|庁|公社|振興会|機構)$", name):
+            if lx.is_place(name) or lx.is_government_name(name) or re.search(r"(?:部|省|庁|公社|振興会|機構)$", name):
                 continue
             if any(m.part_of_speech()[2] == "人名" for m in run):
                 continue

@@ -114,7 +114,8 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         return None
     if _looks_like_person(name, core) and not (glued_company or descriptor):
         return None
-    if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name):
+    if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name) \
+            or lx.is_place(name):
         return None
     if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
         return None  # a person: "홍길동 사장", "혼보겐니치(本坊健一) 사장"

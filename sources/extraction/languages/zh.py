@@ -58,7 +58,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             if i > 0 and located[i - 1][2] == "ns" and _is_country(located[i - 1][1]):
                 country = country or lx.country_of(located[i - 1][1])
             i = j
-            if lx.is_government_name(name) or re.search(r"(?:省|市|区|县|部|局|委员会|政府)$", name):
+            if lx.is_place(name) or lx.is_government_name(name) or re.search(r"(?:省|市|区|县|部|局|委员会|政府)$", name):
                 continue
             out.append(Name(start, start + len(name), name, country))
     return out
