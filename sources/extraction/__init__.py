@@ -72,9 +72,9 @@ def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False) -> E
     entities = EntityFinder(body, language).find(deal_spans(body))
     frames = build_frames(body, entities, language, published, body_start)
     deals = [_deal_dict(f, body, published, language) for f in frames]
-    # Recall first: a concluded agreement with a party, an amount or a public body is a draft, even
-    # with fields missing (listed in "missing" for the reviewer).
-    deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"] or d["government"]]
+    # Recall first: a concluded agreement with a named party or an amount is a draft, even with fields
+    # missing (listed in "missing" for the reviewer). Public bodies alone with no sum are no deal.
+    deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"]]
     return ExtractionResult(body, cleaned.title, language, encoding, published, deals)
 
 

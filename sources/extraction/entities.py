@@ -509,6 +509,11 @@ class EntityFinder:
                 if found:
                     e.country = lx.country_of(found[-1].group(0))
                     break
+                # "이바라키현 X사", "Haifa-based X", "a Gera company X": a town just before the name.
+                pm = re.search(r"([^\s,.()]+?)(?:-based)?\s?$", window)
+                if pm and len(pm.group(1)) >= 2 and lx.place_country(strip_particles(pm.group(1))):
+                    e.country = lx.place_country(strip_particles(pm.group(1)))
+                    break
                 after = t[e.spans[0][1] : e.spans[0][1] + 40]
                 m = re.match(
                     r"(?:\s(?:Ltd\.?|Inc\.?))?,?\s(?:of|from|in|aus|из)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", after

