@@ -21,7 +21,7 @@ _SCALES = {
     "milliarden": 10**9,
 }  # fmt: skip
 _SCALE_RE = (
-    r"(?:thousand|millions?|mn|mln|m(?![a-zA-Z])|billions?|bn|b(?![a-zA-Z])|trillion|tn|k(?![a-zA-Z])|crores?|lakhs?|"
+    r"(?:thousand|millions?|mn|mln|m(?![a-zA-Z])|billions?|bn|b(?![a-zA-Z])|trillion|tn|k(?![a-zA-Z])|[Cc]rores?|[Ll]akhs?|"
     r"тыс\.?|млн\.?|млрд\.?|трлн\.?|миллион\w*|миллиард\w*|триллион\w*|Tsd\.?|Mio\.?|Mrd\.?|Millionen|Million|"
     r"Milliarden|Milliarde)"
 )

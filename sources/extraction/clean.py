@@ -65,7 +65,8 @@ def _unwrap(text: str) -> str:
     out = []
     for block in re.split(r"(\n\s*\n)", text):
         lines = block.split("\n")
-        if len(lines) >= 3 and max(map(len, lines)) < 60 and any(re.search(r"다\.\s*$", ln) for ln in lines):
+        short = [ln for ln in lines if 0 < len(ln) < 60]
+        if len(short) >= 3 and len(short) * 3 >= len(lines) * 2 and any(re.search(r"다\.\s*$", ln) for ln in lines):
             block = _SOFT_WRAP_RE.sub(" ", block)
         out.append(block)
     return "".join(out)

@@ -19,9 +19,12 @@ _PERSON_BEFORE = re.compile(
     r"Minister|Governor|Mayor|President|Chairman|Secretary|Commissioner)\b,?)\s$"
 )
 _PERSON_AFTER = re.compile(
-    r"^,?\s(?:the\s)?(?:\w+\s)?(?:CEO|chief|chairman|chairwoman|president|minister|governor|mayor|director|head|"
+    r"^\s?\((?:CEO|chairman|president|founder|MD)\)|^,?\s(?:the\s)?(?:\w+\s)?(?:CEO|chief|chairman|chairwoman|president|minister|governor|mayor|director|head|"
     r"founder|secretary|said|says|told|added|explained|noted)\b"
 )
+_OFFICE_BEFORE = re.compile(r"\b(?:Minister|Ministry|Department|Secretary|Office|Commissioner)\s(?:for|of)\s$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,3}[A-Z][a-z]+$")
+_UNIT = re.compile(r"^\d+(?:[.,]\d+)?\s?(?:GWh|MWh|kWh|GW|MW|kW|nm|mm|km|kg|t)$")
 _PLACE_AFTER = re.compile(r"^(?:-based|\s(?:Province|province|state|State|city|City|county|County|region|Region))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|at|to|from|into|across|outside)\s$")
 _POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
@@ -31,6 +34,8 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     out: list[Name] = []
     for a, b in spans:
         for m in _RUN.finditer(text, a, b):
+            if _OFFICE_BEFORE.search(text[max(a, m.start() - 30) : m.start()]):
+                continue  # "Minister for Large and Medium Industries": an office, not a company
             for s, e in _split_and(text, m.start(), m.end()):
                 found = _name(text, s, e, a)
                 if found:
@@ -40,7 +45,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
 
 def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
     parts, pos = [], s
-    for m in re.finditer(r"\s(?:and|&)\s", text[s:e]):
+    for m in re.finditer(r"\s(?:and)\s", text[s:e]):
         left = text[pos : s + m.start()]
         if len(left.split()) >= 1 and not left.endswith((" of", " de")):
             parts.append((pos, s + m.start()))
@@ -76,8 +81,10 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
     e = s + len(name)
     if len(name) < 2 or lx.is_government_name(name) or _country_word(name) or lx.is_place(name):
         return None
-    if all(w in lx.EN_NOT_NAMES for w in name.split()):
+    if all(w in lx.EN_NOT_NAMES for w in name.split()) or _INITIALS.match(name) or _UNIT.match(name):
         return None
+    if name.isupper() and lx.is_place(name.title()):
+        return None  # "NEW DELHI :" opens a dateline
     before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
     if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
         return None

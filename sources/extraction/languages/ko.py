@@ -16,7 +16,10 @@ from . import Name
 _NOUN_TAGS = ("NNP", "NNG", "SL", "SH", "SN", "XSN", "XPN", "NR", "W_HASHTAG")
 _PROPER_TAGS = ("NNP", "SL", "SH")
 # What may follow a party in a deal sentence: case/topic particles, a list comma, 등, 측/사.
-_PARTY_AFTER = re.compile(r"^(?:과|와|는|은|이|가|와의|과의|와도|과도|측|사|로부터|으로부터|에게|등|,|·|ㆍ|\s?[(（])")
+_PARTY_AFTER = re.compile(
+    r"^(?:과|와|는|은|이|가|와의|과의|와도|과도|측|사|로부터|으로부터|에게|등|,|·|ㆍ|\s?[(（]|\s\d[\d,.]*\s?(?:조|억|만|천)?\S*(?:달러|원|유로|엔))"
+)
+_SUM_AFTER = re.compile(r"^\s\d[\d,.]*\s?(?:조|억|만|천|백만)?\S*(?:달러|원|유로|엔)")
 _PLACE_END = re.compile(
     r"(?:현|성|주|시|도|군|구|읍|면|동|리|단지|산업단지|공단|지구|클러스터|밸리|센터|공장|본사|호텔|대학교?|연구원|"
     r"박람회|포럼|회의|행사|설명회|상담회|전시회|사절단|대표단|시장|지역|국가|정부)$"
@@ -25,6 +28,7 @@ _GENERIC = re.compile(
     r"^(?:양사|양측|3사|삼사|회사|기업|업체|그룹|본사|법인|지사|자회사|계열사|협약|계약|투자|협력|사업|공장|기술|제품|정부|"
     r"관계자|대표|사장|회장|장관|지사|시장|도지사|투자자|파트너|외국인|외투기업|외국기업|글로벌|세계|국내|해외|현지|"
     r"이번|올해|지난해|내년|당시|현재|최근|오전|오후|이날|전날|한편|또한|특히|이어|이후|향후|이로써|이에|이를|이와|"
+    r"양해각서|투자협약|협약서|업무협약|협력약정|투자약정|의향서|총액|규모|금액|투자액|투자금|"
     r"우리나라|대통령|총리|대형|중견|최대|최초|매체|자금|장기간|친환경|언론|외신|업계|관계|당국|"
     r"서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)$"
 )
@@ -90,6 +94,30 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             prev_core = sentence[core[0].start : core[-1].end]
             if found:
                 out.append(found)
+        out.extend(_list_members(sentence, a, {n.text for n in out if a <= n.start < b}))
+    return out
+
+
+_LIST_RE = re.compile(r"(?:[^\s,·ㆍ]{2,20}\s?[,·ㆍ]\s?){1,20}[^\s,·ㆍ]{2,20}")
+_ITEM_TAIL = re.compile(r"(?:사|측)?(?:과|와|는|은|이|가|등|을|를|의|에)?$")
+
+
+def _list_members(sentence: str, a: int, accepted: set[str]) -> list[Name]:
+    """In "A, B, C 등 14개사와", once two members are names, the others are names too, whatever
+    Kiwi made of them (transliterations it does not know come out as common nouns)."""
+    out = []
+    for m in _LIST_RE.finditer(sentence):
+        items = [(x.start(), x.group()) for x in re.finditer(r"[^\s,·ㆍ]+", m.group())]
+        clean = [(pos, _ITEM_TAIL.sub("", item) if len(_ITEM_TAIL.sub("", item)) >= 2 else item) for pos, item in items]
+        if sum(item in accepted for _, item in clean) < 2:
+            continue
+        for pos, item in clean:
+            if item in accepted or re.match(r"^\d", item) or _GENERIC.match(item) or _PLACE_END.search(item):
+                continue
+            if _is_country(item) or lx.is_government_name(item) or lx.is_place(item):
+                continue
+            s = a + m.start() + pos
+            out.append(Name(s, s + len(item), item))
     return out
 
 
@@ -108,11 +136,12 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     if len(name) < 2 or name.isdigit() or re.match(r"^\d", name):
         return None
     plural = any(t.tag == "XSN" and t.form == "들" for t in core)
-    if plural or not (proper or (glued_company and len(name) >= 3)):
+    before_sum = bool(_SUM_AFTER.match(after))  # "부이그 4억6백만달러를 비롯 까르푸 2억..."
+    if plural or not (proper or (glued_company and len(name) >= 3) or before_sum):
         return None  # a common noun ("자동차", "기업들") is no name, whatever cue stands before it
     if not (glued_company or cue_country or descriptor or _PARTY_AFTER.match(after)):
         return None
-    if _looks_like_person(name, core) and not (glued_company or descriptor):
+    if _looks_like_person(name, core, sentence[e : e + 20]) and not (glued_company or descriptor):
         return None
     if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name) \
             or lx.is_place(name):
@@ -126,8 +155,11 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
 _SURNAMES = set("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉")
 
 
-def _looks_like_person(name: str, core) -> bool:
-    return len(core) == 1 and core[0].tag == "NNP" and len(name) == 3 and name[0] in _SURNAMES
+def _looks_like_person(name: str, core, after: str) -> bool:
+    """ "김희용 동양물산 회장": a surname-initial three-syllable proper noun with a title close after."""
+    if not (len(core) == 1 and core[0].tag == "NNP" and len(name) == 3 and name[0] in _SURNAMES):
+        return False
+    return bool(re.match(rf"^\s?(?:\S+\s)?{lx.TITLE_WORDS}", after))
 
 
 def _is_country(word: str) -> bool:
