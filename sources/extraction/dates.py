@@ -66,7 +66,10 @@ _ABS_PATTERNS = [
     # 16 November 2022 / 3 июня 2024 / 14. Februar 2024
     (re.compile(rf"(?i)\b(\d{{1,2}})\.?\s({_MONTH_ALT})\.?,?\s(20\d\d|19\d\d)\b"), "dmy_name"),
 ]
-_LABEL_RE = re.compile(r"(?i)(?:입력|등록|기사\s?입력|작성|발행|승인|posted|published|updated|date)\s*[:：]?\s*$")
+_LABEL_RE = re.compile(
+    r"(?i)(?:입력|등록|기사\s?입력|작성|발행|승인|posted|published|updated|date|发表于|发布时间|发布日期|公開日|掲載日|"
+    r"опубликовано|veröffentlicht)\s*[:：]?\s*$"
+)
 
 
 def find_absolute_dates(text: str) -> list[FoundDate]:
@@ -111,7 +114,7 @@ def find_dateline(header: str, body_start: str) -> dt.date | None:
         ):
             return f.date
     for f in dates:
-        if f.start < 250:
+        if f.start < 250 and not re.search(r"(?:注册|가입|registered|joined)\S*\s*[:：]?\s*$", opening[max(0, f.start - 12) : f.start], re.I):
             return f.date
     return None
 

@@ -222,12 +222,15 @@ class EntityFinder:
     def _companies_latin(self) -> None:
         t = self.text
         for m in re.finditer(rf"({EN_NAME}),?\s({lx.EN_LEGAL})(?![\w])", t):
-            base = _clean_en(m.group(1))
+            raw = m.group(1)
+            if re.search(r"[.:]\s", raw):  # "DETTINGEN/ERMS. Die X AG": the name starts after the break
+                raw = re.split(r"[.:]\s", raw)[-1]
+            base = _clean_en(raw)
             if not base or base in _demonym_words() or _is_gov_name(base):
                 continue
             legal = m.group(2)
             full = f"{base}{',' if ',' in m.group(0)[len(m.group(1)) : len(m.group(1)) + 2] else ''} {legal}"
-            start = m.start(1) + m.group(1).find(base)
+            start = m.start(1) + m.group(1).rfind(base)
             self.add("company", full, start, alias=base)
         cre = lx.country_regex()
         ru_nouns = r"(?:компани\w*|производител\w*|фирм\w*|групп\w*|концерн\w*)"

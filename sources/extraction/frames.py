@@ -49,7 +49,8 @@ class Frame:
 
 
 _ABBREV_END_RE = re.compile(
-    r"(?:\b(?:Co|Ltd|Inc|Pte|Pvt|Corp|Bhd|St|Mr|Mrs|Ms|Dr|No|Jr|Sr|vs|approx|Rs|U\.S|e\.g|i\.e|[A-Z])\.)$"
+    r"(?:\b(?:Co|Ltd|Inc|Pte|Pvt|Corp|Bhd|St|Mr|Mrs|Ms|Dr|No|Jr|Sr|vs|approx|Rs|U\.S|e\.g|i\.e|[A-Z])\.|"
+    r"(?<![\d.,])\d{1,2}\.)$"  # "am 24. November": a German ordinal, not a sentence's end
 )
 
 
