@@ -163,6 +163,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     """
     deals: list[Deal] = []
     published = article.published_on
+    unnamed_seen = 0
     for item in result.get("deals", []):
         companies = [
             company_match_or_create(name=p["name"], aliases=p.get("aliases", []), country=p.get("country"))
@@ -178,9 +179,16 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         kinds = list(item.get("kinds", []))
         key_companies = companies or ([jv_company] if jv_company else [])
         _lock("deal:" + ",".join(str(c.pk) for c in sorted(key_companies, key=lambda c: c.pk)))
-        deal = Deal.objects.filter(
-            sources__article=article, parties__company__in=key_companies
-        ).distinct().first() or _find_existing(key_companies, kinds, signed_on)
+        if key_companies:
+            deal = Deal.objects.filter(
+                sources__article=article, parties__company__in=key_companies
+            ).distinct().first() or _find_existing(key_companies, kinds, signed_on)
+        else:
+            # A deal with no named party (recall first): the article's n-th such draft, so a re-run
+            # updates it instead of adding another.
+            unnamed = Deal.objects.filter(sources__article=article, parties__isnull=True, joint_venture__isnull=True)
+            deal = unnamed.order_by("id")[unnamed_seen : unnamed_seen + 1].first()
+            unnamed_seen += 1
         created = deal is None
         if created:
             deal = Deal(review_status=ReviewStatus.DRAFT)

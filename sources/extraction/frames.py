@@ -128,6 +128,12 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             continue
         named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
         jv_here = [j for j in jvs if _mentions(j, s)]
+        if not named and frames and jv_here:
+            # "양사는 합작법인 X를 세우기로 했다": the previous deal goes on, and names its joint venture.
+            frames[-1].sentences.append(s)
+            frames[-1].jv = frames[-1].jv or jv_here[0]
+            frame_of_sentence[i] = frames[-1]
+            continue
         if not named and not jv_here:
             # "The partners signed ...", "양사는 ...": the previous deal goes on. With no deal yet, a
             # deal with no named party: the reviewer fills it in (recall first).
