@@ -37,7 +37,7 @@ def language_of(text: str) -> str:
     latin = len(re.findall(r"[A-Za-z]", sample))
     scores = {"ko": hangul * 2, "ja": kana * 3 + (han if kana else 0), "zh": han if not kana else 0, "ru": cyr}
     best = max(scores, key=scores.get)
-    if scores[best] * 1.5 > latin * 0.5 and scores[best] > 20:
+    if scores[best] * 1.5 > latin * 0.5 and (scores[best] > 20 or scores[best] > latin):
         return best
     words = re.findall(r"[A-Za-zäöüßÄÖÜ]+", sample.lower())
     german = sum(

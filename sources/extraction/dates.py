@@ -114,7 +114,9 @@ def find_dateline(header: str, body_start: str) -> dt.date | None:
         ):
             return f.date
     for f in dates:
-        if f.start < 250 and not re.search(r"(?:注册|가입|registered|joined)\S*\s*[:：]?\s*$", opening[max(0, f.start - 12) : f.start], re.I):
+        if f.start < 250 and not re.search(
+            r"(?:注册|가입|registered|joined)\S*\s*[:：]?\s*$", opening[max(0, f.start - 12) : f.start], re.I
+        ):
             return f.date
     return None
 

@@ -37,6 +37,9 @@ _PERSON_AFTER = re.compile(rf"^\s*[)）]?\s*(?:{lx.TITLE_WORDS})", re.I)
 _PERSON_BEFORE = re.compile(rf"(?:{lx.TITLE_WORDS})\s*$", re.I)
 
 
+_ABBREVIATED_FORM = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Co|Ltd|Inc|Corp|Pty|Pvt|Pte|Bhd)\.$")
+
+
 @dataclass
 class Entity:
     """A named organisation with every surface form found, and where each occurs."""
@@ -122,7 +125,9 @@ class EntityFinder:
     # -- registry -------------------------------------------------------------------------------
     def add(self, kind: str, name: str, start: int, *, country: str | None = None, alias: str | None = None,
             representative: str | None = None) -> Entity | None:  # fmt: skip
-        name = name.strip(" ,.;:'\"“”‘’「」『』«»")
+        name = name.strip(" ,;:'\"“”‘’「」『』«»")
+        if not _ABBREVIATED_FORM.search(name):  # "B.V.", "Co., Ltd." keep their dots
+            name = name.strip(" .")
         if len(name) < 2 or name.isdigit() or len(name) > 80:
             return None
         key = _key(name)
@@ -262,8 +267,16 @@ class EntityFinder:
             t,
             re.M,
         ):
-            self.add("company", m.group(1) + m.group(2), m.start(1), alias=m.group(1))
-        for m in re.finditer(r"(株式会社)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{2,14}?)(?=[（(、，。\s]|は|が|と)", t):
+            name, start, country = m.group(1), m.start(1), None
+            for cue, code in lx.country_cues():  # "德国克劳斯集团": a country before the name is no part of it
+                if not cue.isascii() and len(cue) >= 2 and name.startswith(cue) and len(name) > len(cue) + 1:
+                    name, start, country = name[len(cue) :], start + len(cue), code
+                    break
+            self.add("company", name + m.group(2), start, alias=name, country=country)
+        for m in re.finditer(
+            r"(?<![\u4e00-\u9fff\u30a0-\u30ff])(株式会社)([\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{2,14}?)(?=[（(、，。\s]|は|が|と)",
+            t,
+        ):
             self.add("company", m.group(0), m.start(), alias=m.group(2))
 
     def _companies_ru(self) -> None:
@@ -358,7 +371,8 @@ class EntityFinder:
         ):
             self.add("government", m.group(1), m.start(1), alias=m.group(2))
         for m in re.finditer(
-            r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区|部|庁))(?=および|と|、|は|の|和|与|，|\(|（)", t
+            r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区|部|庁))(?=および|と|、|は|の|和|与|，|\(|（)",
+            t,
         ):
             self.add("government", m.group(1), m.start(1))
 

@@ -166,7 +166,7 @@ AGREEMENT_WORDS = (
     r"(?:협약|협정|계약|양해각서|MOU|MoU|LOI|의향서|합의서|약정|합의|"
     r"agreement|memorandum|MOU|MoU|letter of intent|deal|contract|"
     r"соглашени\w*|меморандум\w*|договор\w*|"
-    r"覚書|協定|契約|合意|協議書|协议|合同|备忘录|"
+    r"覚書|協定|協約|契約|合意|協議書|协议|合同|备忘录|"
     r"Vereinbarung|Vertrag|Absichtserklärung|Partnerschaft|Investitionsvereinbarung)"
 )
 CONCLUDED_RE = re.compile(
@@ -248,7 +248,8 @@ def is_government_name(name: str) -> bool:
 
 
 # Words that open a sentence or a noun phrase in capitals without naming anything.
-EN_NOT_NAMES = frozenset("""
+EN_NOT_NAMES = frozenset(
+    """
 The A An In On At By For With And But Or Under After Before Shares Its Their His Her Our This That These Those Both
 Two Three Four Five Six Seven Eight Nine Ten Once Also While When Where Which Who Meanwhile However Moreover Last Next
 According Through Following Including Under During Since As If It He She They We You I Mr Mrs Ms Dr Prof
@@ -264,7 +265,8 @@ Plant Factory Project Center Centre Park Zone Complex Cluster Industrial Science
 New Old First Second Third Total Bank Market Markets Business Economy Industry Energy Trade Commerce Capital
 Today Yesterday Tomorrow Additionally Notably Separately Further Furthermore Earlier Later Previously Currently Now
 Letter Intent Act Rs Crore Crores Lakh Million Billion Trillion Large Small Medium CHIPS ADC PMT MB US UK EU UN UAE
-""".split())
+""".split()
+)
 
 
 # A sentence that sums up many deals ("7곳과 모두 4억5천만 달러", "a total of 12 agreements") is a

@@ -24,9 +24,16 @@ _DE_STOP = frozenset(
 def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     out = []
     for n in en.names(text, spans):
-        words = [w for w in n.text.split() if w not in _DE_STOP]
+        words = n.text.split()
+        while words and words[0] in _DE_STOP:  # "Die Firma X", "Unternehmen X": the name follows
+            words.pop(0)
+        while words and words[-1] in _DE_STOP:
+            words.pop()
         if not words:
             continue
+        name = " ".join(words)
+        start = n.start + n.text.find(name)
+        n = Name(start, start + len(name), name, n.country)
         inner_caps = any(re.search(r"[a-zäöü][A-Z]|^[A-Z]{2,}$", w) for w in words)
         legal = re.match(rf",?\s{lx.EN_LEGAL}\b", text[n.end : n.end + 20])
         foreign = len(words) >= 2 and not any(_COMMON_NOUN_END.search(w) for w in words)

@@ -20,7 +20,13 @@ _PERSON_BEFORE = re.compile(
 )
 _PERSON_AFTER = re.compile(
     r"^\s?\((?:CEO|chairman|president|founder|MD)\)|^,?\s(?:the\s)?(?:\w+\s)?(?:CEO|chief|chairman|chairwoman|president|minister|governor|mayor|director|head|"
-    r"founder|secretary|said|says|told|added|explained|noted)\b"
+    r"founder|secretary)\b"
+)
+# Words that close a capitalised run without belonging to the name before them.
+_NOT_LAST = frozenset(
+    "MOU MoU LOI Memorandum Understanding Agreement Deal Contract Monday Tuesday Wednesday Thursday Friday Saturday"
+    " Sunday January February March April May June July August September October November December Province City"
+    " Ministry Government The A An And Of".split()
 )
 _OFFICE_BEFORE = re.compile(r"\b(?:Minister|Ministry|Department|Secretary|Office|Commissioner)\s(?:for|of)\s$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,3}[A-Z][a-z]+$")
@@ -61,12 +67,16 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
         return None  # "Additionally, ..." opens a sentence
     words = text[s:e].split()
     # Drop leading words that are not part of a name ("The", "Korean", "Germany's").
-    while words and (words[0].rstrip("'’s") in lx.EN_NOT_NAMES or _country_word(words[0])):
+    while words and (words[0].rstrip("'’s") in lx.EN_NOT_NAMES or _country_word(words[0])
+                     or words[0].endswith("-based")):  # fmt: skip
         s = text.index(words[0], s) + len(words[0])
         words.pop(0)
         while s < e and text[s] in " -":
             s += 1
-    while words and (words[-1] in lx.EN_NOT_NAMES and words[-1] not in ("Group", "Company", "Technology")):
+    while len(words) >= 3 and words[-2] == "of" and lx.is_place(words[-1]):
+        e = text.rindex(" of ", s, e)  # "Marlowe Instruments of Boston"
+        words = words[:-2]
+    while words and words[-1] in _NOT_LAST:
         e = text.rindex(words[-1], s, e)
         words.pop()
         while e > s and text[e - 1] in " -":

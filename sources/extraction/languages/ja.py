@@ -17,6 +17,11 @@ _PARTY_AFTER = re.compile(r"^(?:は|が|と|の|、|・|社|側|\(|（|など|�
 _PLACE_END = re.compile(r"(?:道|県|府|都|市|町|村|区|州|省|ホテル|工場|団地|センター|大学|港)$")
 _TITLE_AFTER = re.compile(r"^(?:\([^)]{1,20}\))?(?:知事|社長|会長|代表|長官|大臣|市長|氏|取締役|CEO|理事長|総裁)")
 _COMPANY_NOUN = re.compile(r"(?:メーカー|企業|会社|大手|グループ)、?$")
+# A run of common nouns that ends like a company's name ("北星電子", "青葉精機") is one.
+_COMPANY_END = re.compile(
+    r"(?<=.{2})(?:電子|電機|電気|工業|化学|化成|精機|工機|製作所|商事|物産|重工|製薬|薬品|自動車|技研|産業|興産|通商|"
+    r"ホールディングス|テクノ|システムズ?|エンジニアリング)$"
+)
 _GENERIC = re.compile(r"^(?:同社|両社|各社|当社|日本企業|韓国企業|外国企業|投資|協約|契約|MOU)$")
 
 
@@ -47,8 +52,8 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             run = morphemes[i:j]
             # Country, place and person words open a run without belonging to the name.
             country = None
-            while run and run[0].part_of_speech()[2] in ("地名", "人名"):
-                country = country or lx.country_of(run[0].surface()) if _is_country(run[0].surface()) else country
+            while run and (_is_country(run[0].surface()) or run[0].part_of_speech()[2] == "人名"):
+                country = country or (lx.country_of(run[0].surface()) if _is_country(run[0].surface()) else None)
                 run = run[1:]
             i = j
             if not run:
@@ -56,17 +61,31 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             s, e = run[0].begin(), run[-1].end()
             name = sentence[s:e]
             before, after = sentence[max(0, s - 12) : s], sentence[e:]
-            proper = any(m.part_of_speech()[1] == "固有名詞" and m.part_of_speech()[2] == "一般" for m in run)
+            proper = (
+                any(m.part_of_speech()[1] == "固有名詞" and m.part_of_speech()[2] == "一般" for m in run)
+                or (
+                    # an unknown katakana name ("カワセテクノ"), alone or before a common noun ("サクラダ化学")
+                    re.match(r"^[\u30a0-\u30ff]{3,}", name) is not None
+                )
+                or (len(run) >= 2 and run[0].part_of_speech()[1] == "固有名詞")
+                or bool(_COMPANY_END.search(name))
+            )
             latin = re.fullmatch(r"[A-Z][A-Za-z0-9&.-]+", name)
             introduced = bool(_COMPANY_NOUN.search(before))
             if not ((proper or introduced or (latin and country)) and _PARTY_AFTER.match(after)):
                 continue
-            if len(name) < 2 or _PLACE_END.search(name) or _GENERIC.match(name) or _TITLE_AFTER.match(after):
+            if (
+                len(name) < 2
+                or _PLACE_END.search(name)
+                or _GENERIC.match(name)
+                or _TITLE_AFTER.match(after)
+                or re.fullmatch(r"(?:知事|社長|会長|代表|長官|大臣|市長|取締役|理事長|総裁)", name)
+            ):
                 continue
             if lx.is_place(name) or lx.is_government_name(name) or re.search(r"(?:部|省|庁|公社|振興会|機構)$", name):
                 continue
-            if any(m.part_of_speech()[2] == "人名" for m in run):
-                continue
+            if all(m.part_of_speech()[2] in ("人名", "地名") for m in run):
+                continue  # a person or a place alone
             out.append(Name(a + s, a + e, name, country or _country_before(sentence[max(0, s - 20) : s])))
     return out
 

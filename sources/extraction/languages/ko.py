@@ -19,6 +19,9 @@ _PROPER_TAGS = ("NNP", "SL", "SH")
 _PARTY_AFTER = re.compile(
     r"^(?:과|와|는|은|이|가|와의|과의|와도|과도|측|사|로부터|으로부터|에게|등|,|·|ㆍ|\s?[(（]|\s\d[\d,.]*\s?(?:조|억|만|천)?\S*(?:달러|원|유로|엔))"
 )
+_COMMON_TAIL = re.compile(
+    r"(?:기술|체결|투자|개발|협력|사업|산업|분야|관계자|대통령|총리|장관|지사|시장|회장|사장|대표|필드|공장|단지)$"
+)
 _SUM_AFTER = re.compile(r"^\s\d[\d,.]*\s?(?:조|억|만|천|백만)?\S*(?:달러|원|유로|엔)")
 _PLACE_END = re.compile(
     r"(?:현|성|주|시|도|군|구|읍|면|동|리|단지|산업단지|공단|지구|클러스터|밸리|센터|공장|본사|호텔|대학교?|연구원|"
@@ -29,7 +32,8 @@ _GENERIC = re.compile(
     r"관계자|대표|사장|회장|장관|지사|시장|도지사|투자자|파트너|외국인|외투기업|외국기업|글로벌|세계|국내|해외|현지|"
     r"이번|올해|지난해|내년|당시|현재|최근|오전|오후|이날|전날|한편|또한|특히|이어|이후|향후|이로써|이에|이를|이와|"
     r"양해각서|투자협약|협약서|업무협약|협력약정|투자약정|의향서|총액|규모|금액|투자액|투자금|"
-    r"우리나라|대통령|총리|대형|중견|최대|최초|매체|자금|장기간|친환경|언론|외신|업계|관계|당국|"
+    r"우리나라|대통령|총리|관계자|MOU체결|그린필드|브라운필드|"
+    r"대형|중견|최대|최초|매체|자금|장기간|친환경|언론|외신|업계|관계|당국|"
     r"서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)$"
 )
 _TITLE_AFTER = re.compile(
@@ -64,7 +68,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         sentence = text[a:b]
         words = list(_words(kiwi().tokenize(sentence), a))
         prev_core = ""
-        pending: tuple[int, list] | None = None  # a bare proper noun that the next word may continue
+        pending: tuple[int, list, str] | None = None  # a bare proper noun that the next word may continue
         for i, word in enumerate(words):
             core = []
             for t in word:
@@ -75,19 +79,24 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             if not core:
                 prev_core, pending = "", None
                 continue
-            bare = len(core) == len(word) and any(t.tag in _PROPER_TAGS for t in core)
-            if pending and any(t.tag in _PROPER_TAGS for t in core[:1]):
+            cued = bool(prev_core) and (_is_country(prev_core) or re.search(lx.COMPANY_NOUNS_KO + r"$", prev_core))
+            bare = len(core) == len(word) and (any(t.tag in _PROPER_TAGS for t in core) or cued)
+            if pending and (
+                any(t.tag in _PROPER_TAGS for t in core[:1])
+                or _PARTY_AFTER.match(sentence[core[-1].end : core[-1].end + 8])
+            ):
                 # "노르트카벨 시스테메와", "Nordkabel Systeme": one name written in two words.
                 core = pending[1] + core
-            elif pending and not _is_country(prev_core):
-                found = _candidate(sentence, a, pending[1], words, pending[0], prev_core="", cue_country=None)
+            elif pending:
+                found = _candidate(sentence, a, pending[1], words, pending[0], prev_core=pending[2],
+                                   cue_country=lx.country_of(pending[2]) if _is_country(pending[2]) else None)  # fmt: skip
                 if found:
                     out.append(found)
             pending = None
             whole = sentence[core[0].start : core[-1].end]
             if bare and not (_is_country(whole) or _PLACE_END.search(whole) or lx.is_government_name(whole)) \
                     and i + 1 < len(words):  # fmt: skip
-                pending = (i, core)
+                pending = (i, core, prev_core)
                 continue
             country = lx.country_of(prev_core) if prev_core and _is_country(prev_core) else None
             found = _candidate(sentence, a, core, words, i, prev_core=prev_core, cue_country=country)
@@ -123,11 +132,19 @@ def _list_members(sentence: str, a: int, accepted: set[str]) -> list[Name]:
 
 def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_core: str,
                cue_country: str | None) -> Name | None:  # fmt: skip
+    glued_particle = False
+    if core[-1].tag == "NNP" and core[-1].end == (words[i][-1].end if i < len(words) else -1):
+        # Kiwi sometimes reads an unknown name and its particle as one proper noun ("펠리온과").
+        m = re.search(r"(?:과|와|는|은|을|를|의|에게|로부터)$", core[-1].form)
+        if m and len(core[-1].form) - len(m.group()) >= 2:
+            glued_particle = True
     # "썬프로로시스템사에서": the glued 사 says company and is not part of the name.
     glued_company = len(core) > 1 and core[-1].form in ("사", "측") and core[-1].tag in ("NNG", "XSN", "NNB")
     if glued_company:
         core = core[:-1]
     s, e = core[0].start, core[-1].end
+    if glued_particle:
+        e -= len(re.search(r"(?:과|와|는|은|을|를|의|에게|로부터)$", core[-1].form).group())
     name = sentence[s:e]
     after = sentence[e : e + 8]
     next_word = sentence[words[i + 1][0].start :] if i + 1 < len(words) else ""
@@ -137,14 +154,25 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         return None
     plural = any(t.tag == "XSN" and t.form == "들" for t in core)
     before_sum = bool(_SUM_AFTER.match(after))  # "부이그 4억6백만달러를 비롯 까르푸 2억..."
-    if plural or not (proper or (glued_company and len(name) >= 3) or before_sum):
-        return None  # a common noun ("자동차", "기업들") is no name, whatever cue stands before it
-    if not (glued_company or cue_country or descriptor or _PARTY_AFTER.match(after)):
+    if " " in name and (_GENERIC.match(name.split()[-1]) or _COMMON_TAIL.search(name)):
+        return None  # "자크 시라크 프랑스 대통령", "X 관계자": a person or a phrase, not a name
+    party_slot = bool(_PARTY_AFTER.match(after))
+    # A common noun ("자동차", "기업들") is no name; an unknown word Kiwi calls a common noun is one
+    # when a cue introduces it and it stands where a party stands ("미국 펠리온과").
+    cued_slot = (cue_country or descriptor) and party_slot and len(name) >= 3 and not _COMMON_TAIL.search(name)
+    if plural or not (proper or (glued_company and len(name) >= 3) or before_sum or cued_slot):
+        return None
+    if not (glued_company or cue_country or descriptor or party_slot):
         return None
     if _looks_like_person(name, core, sentence[e : e + 20]) and not (glued_company or descriptor):
         return None
-    if _is_country(name) or lx.is_government_name(name) or _GENERIC.match(name) or _PLACE_END.search(name) \
-            or lx.is_place(name):
+    if (
+        _is_country(name)
+        or lx.is_government_name(name)
+        or _GENERIC.match(name)
+        or _PLACE_END.search(name)
+        or lx.is_place(name)
+    ):
         return None
     if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
         return None  # a person: "홍길동 사장", "혼보겐니치(本坊健一) 사장"
@@ -152,7 +180,9 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
 
 
 # The commonest Korean surnames: a three-syllable proper noun opening with one is a person's name.
-_SURNAMES = set("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉")
+_SURNAMES = set(
+    "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
+)
 
 
 def _looks_like_person(name: str, core, after: str) -> bool:

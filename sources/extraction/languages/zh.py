@@ -38,6 +38,17 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         for w in words:
             located.append((pos, w.word, w.flag))
             pos += len(w.word)
+        # "韩国星光电子公司": common nouns (n) before 公司/集团, after a country or a clause start.
+        for k, (start, word, flag) in enumerate(located):
+            if word not in ("公司", "集团", "株式会社") or k == 0:
+                continue
+            j = k
+            while j > 0 and located[j - 1][2] in ("n", "nz", "nt", "nrt", "eng") and k - j < 3:
+                j -= 1
+            if j < k and (j == 0 or located[j - 1][2] in ("ns", "x", "p", "c", "uj")):
+                country = lx.country_of(located[j - 1][1]) if j > 0 and _is_country(located[j - 1][1]) else None
+                s0 = located[j][0]
+                out.append(Name(s0, start + len(word), text[s0 : start + len(word)], country))
         i = 0
         while i < len(located):
             start, word, flag = located[i]
@@ -58,7 +69,11 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             if i > 0 and located[i - 1][2] == "ns" and _is_country(located[i - 1][1]):
                 country = country or lx.country_of(located[i - 1][1])
             i = j
-            if lx.is_place(name) or lx.is_government_name(name) or re.search(r"(?:省|市|区|县|部|局|委员会|政府)$", name):
+            if (
+                lx.is_place(name)
+                or lx.is_government_name(name)
+                or re.search(r"(?:省|市|区|县|部|局|委员会|政府)$", name)
+            ):
                 continue
             out.append(Name(start, start + len(name), name, country))
     return out
