@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .names import normalize_name
-
 from . import languages
 from . import lexicon as lx
+from .names import normalize_name
 
 # Bounded, and anchored at a word start: unbounded, a 100,000-character run of Hangul made every
 # pattern using it quadratic (found by the fuzz tests). No Korean name is 30 characters without a space.

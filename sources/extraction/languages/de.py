@@ -6,8 +6,7 @@ which ends like a German common noun (-ung, -heit, -schaft ...)."""
 import re
 
 from .. import lexicon as lx
-from . import Name
-from . import en
+from . import Name, en
 
 _COMMON_NOUN_END = re.compile(
     r"(?:ung|heit|keit|schaft|tion|ität|ment|nis|tum|ismus|ie|ik|ur|enz|anz|er|en|e|um|ts|te|ten|ern)$"

@@ -39,7 +39,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             located.append((pos, w.word, w.flag))
             pos += len(w.word)
         # "韩国星光电子公司": common nouns (n) before 公司/集团, after a country or a clause start.
-        for k, (start, word, flag) in enumerate(located):
+        for k, (start, word, _flag) in enumerate(located):
             if word not in ("公司", "集团", "株式会社") or k == 0:
                 continue
             j = k
