@@ -84,7 +84,7 @@ def test_a_second_report_of_the_same_deal_attaches_as_a_source():
     deal.refresh_from_db()
     assert deal.source_count == 2
     assert Deal.objects.count() == 1
-    assert Company.objects.filter(aliases__name="Veldhoven Instruments B.V").count() == 1
+    assert Company.objects.filter(aliases__name="Veldhoven Instruments B.V.").count() == 1
 
 
 @pytest.mark.parametrize(
