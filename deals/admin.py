@@ -97,9 +97,10 @@ class CompanyAdmin(MergeMixin, SimpleHistoryAdmin):
 
 @admin.register(models.CompanyAlias)
 class CompanyAliasAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "company", "normalized"]
+    list_display = ["name", "company", "normalized", "accepted", "article"]
+    list_filter = ["accepted"]
     search_fields = ["name", "normalized", "company__name"]
-    autocomplete_fields = ["company"]
+    autocomplete_fields = ["company", "article"]
     list_select_related = ["company"]
 
 
@@ -129,9 +130,10 @@ class GovernmentBodyAdmin(MergeMixin, SimpleHistoryAdmin):
 
 @admin.register(models.GovernmentBodyAlias)
 class GovernmentBodyAliasAdmin(admin.ModelAdmin):
-    list_display = ["name", "body"]
+    list_display = ["name", "body", "accepted", "article"]
+    list_filter = ["accepted"]
     search_fields = ["name", "body__name"]
-    autocomplete_fields = ["body"]
+    autocomplete_fields = ["body", "article"]
 
 
 @admin.register(models.Programme)
@@ -190,7 +192,7 @@ class DealSourceInline(admin.TabularInline):
     model = models.DealSource
     extra = 0
     autocomplete_fields = ["article"]
-    readonly_fields = ["added_at"]
+    readonly_fields = ["accepted", "added_at"]
 
 
 class EvidenceInline(admin.TabularInline):
@@ -612,7 +614,28 @@ class GovernmentInvolvementAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.DealSource)
 class DealSourceAdmin(admin.ModelAdmin):
-    list_display = ["deal", "article", "added_at"]
+    """Sources, with the later articles about decided deals waiting for a reviewer ("pending")."""
+
+    list_display = ["deal", "article", "accepted", "added_at"]
+    list_filter = ["accepted"]
     search_fields = ["deal__title", "article__title", "article__url"]
     autocomplete_fields = ["deal", "article"]
     list_select_related = ["deal", "article"]
+    readonly_fields = ["accepted", "added_at"]
+    actions = ["accept_sources", "refuse_sources"]
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("deals.review_deal")
+
+    @admin.action(description=_("Accept selected sources (they and their quotes become public)"),
+                  permissions=["review"])  # fmt: skip
+    def accept_sources(self, request, queryset):
+        for source in queryset.filter(accepted=False):
+            services.deal_source_accept(source=source, user=request.user)
+        self.message_user(request, _("Accepted."))
+
+    @admin.action(description=_("Refuse selected sources (they no longer back their deal)"), permissions=["review"])
+    def refuse_sources(self, request, queryset):
+        for source in queryset.filter(accepted=False):
+            services.deal_source_refuse(source=source, user=request.user)
+        self.message_user(request, _("Refused."))

@@ -36,8 +36,8 @@ class Joined(Aggregate):
         return f"STRING_AGG(({sql})::text, '{SEPARATOR}' ORDER BY ({sql})::text)", (*params, *params)
 
 
-def _joined(model: Any, expression: Any, *, where: str = "deal") -> Subquery:
-    rows = model.objects.filter(**{where: OuterRef("pk")}).order_by().values(where)
+def _joined(model: Any, expression: Any, *, where: str = "deal", **only: Any) -> Subquery:
+    rows = model.objects.filter(**{where: OuterRef("pk")}, **only).order_by().values(where)
     return Subquery(rows.annotate(v=Joined(expression)).values("v"), output_field=TextField())
 
 
@@ -94,6 +94,7 @@ COLUMNS: list[tuple[str, str, Any]] = [
                 Concat(Value("article:"), _text("article_id"), output_field=TextField()),
                 output_field=TextField(),
             ),
+            accepted=True,  # a later article waits for a reviewer before it is cited
         ),
     ),  # fmt: skip
 ]

@@ -133,6 +133,12 @@ class CompanyAlias(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("alias"), max_length=255)
     normalized = models.CharField(max_length=255, db_index=True, editable=False)
+    # A name an unreviewed article brought is pending: matching uses it, the public never sees it.
+    accepted = models.BooleanField(_("accepted"), default=True, db_index=True)
+    article = models.ForeignKey(
+        "sources.Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("The article this name was read from; empty when a person entered it."),
+    )  # fmt: skip
     history = HistoricalRecords()
 
     class Meta:
@@ -192,6 +198,12 @@ class GovernmentBodyAlias(models.Model):
     body = models.ForeignKey(GovernmentBody, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("alias"), max_length=255)
     normalized = models.CharField(max_length=255, db_index=True, editable=False)
+    # A name an unreviewed article brought is pending: matching uses it, the public never sees it.
+    accepted = models.BooleanField(_("accepted"), default=True, db_index=True)
+    article = models.ForeignKey(
+        "sources.Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("The article this name was read from; empty when a person entered it."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("government body alias")
@@ -451,6 +463,9 @@ class DealSource(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="sources")
     article = models.ForeignKey("sources.Article", on_delete=models.PROTECT, related_name="deal_sources")
     added_at = models.DateTimeField(auto_now_add=True)
+    # A later article about an approved deal is pending until a reviewer accepts it: until then
+    # neither it nor its quotes appear on a public page, in search, the CSV or a count.
+    accepted = models.BooleanField(_("accepted"), default=True, db_index=True)
 
     class Meta:
         verbose_name = _("deal source")
@@ -458,7 +473,7 @@ class DealSource(models.Model):
         constraints = [models.UniqueConstraint(fields=["deal", "article"], name="deal_source_unique")]
 
     def __str__(self) -> str:
-        return f"deal {self.deal_id} ← article {self.article_id}"
+        return f"deal {self.deal_id} ← article {self.article_id}{'' if self.accepted else ' (pending)'}"
 
 
 class Evidence(models.Model):
@@ -470,6 +485,7 @@ class Evidence(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.TextField(_("quoted text"))
+    accepted = models.BooleanField(_("accepted"), default=True)
 
     class Meta:
         verbose_name = _("evidence")

@@ -83,7 +83,11 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
     if not value:
         return queryset
     by_title = Deal.objects.filter(title__icontains=value).order_by().values("id")
-    by_alias = DealParty.objects.filter(company__aliases__name__icontains=value).order_by().values("deal_id")
+    by_alias = (
+        DealParty.objects.filter(company__aliases__name__icontains=value, company__aliases__accepted=True)
+        .order_by()
+        .values("deal_id")
+    )
     if not settings.IS_POSTGRES:
         by_summary = Deal.objects.filter(summary__icontains=value).order_by().values("id")
         return queryset.filter(id__in=by_title.union(by_summary, by_alias))
@@ -99,7 +103,10 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
     # range keeps it a per-row probe of the deal_id index, stopping with the page.
     alias_match = Exists(
         DealParty.objects.filter(
-            deal_id__gte=OuterRef("pk"), deal_id__lte=OuterRef("pk"), company__aliases__name__icontains=value
+            deal_id__gte=OuterRef("pk"),
+            deal_id__lte=OuterRef("pk"),
+            company__aliases__name__icontains=value,
+            company__aliases__accepted=True,
         )
     )
     return queryset.alias(search_vector=vector).filter(Q(search_vector=query) | Q(title__icontains=value) | alias_match)

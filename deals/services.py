@@ -59,7 +59,7 @@ def _lock(key: str) -> None:
 
 
 def _match_or_create(
-    *, alias_model: Any, owner_field: str, name: str, aliases: list[str], create: Any
+    *, alias_model: Any, owner_field: str, name: str, aliases: list[str], create: Any, article: Any = None
 ) -> tuple[Any, bool]:
     """The owner (company or body) that has any of these names as an alias, or a new one; every
     name becomes an alias. Returns (owner, found)."""
@@ -74,24 +74,39 @@ def _match_or_create(
         .first()
     )
     owner = getattr(alias, owner_field) if alias else create()
-    _aliases_add(alias_model, owner_field, owner, forms)
+    _aliases_add(alias_model, owner_field, owner, forms, article=article)
     return owner, alias is not None
 
 
-def _aliases_add(alias_model: Any, owner_field: str, owner: Any, names: list[str]) -> None:
-    """Give ``owner`` every name it lacks as an alias (compared normalised)."""
+def _aliases_add(alias_model: Any, owner_field: str, owner: Any, names: list[str], *, article: Any = None) -> None:
+    """Give ``owner`` every name it lacks as an alias (compared normalised). A name read from an
+    article is pending (``accepted=False``) until a reviewer approves a deal it backs."""
     existing = set(alias_model.objects.filter(**{owner_field: owner}).values_list("normalized", flat=True))
     for name in names:
         key = normalize_name(name)
         if key and key not in existing:
-            alias_model.objects.create(**{owner_field: owner, "name": name})
+            alias_model.objects.create(**{owner_field: owner, "name": name, "accepted": article is None,
+                                          "article": article})  # fmt: skip
             existing.add(key)
 
 
-def company_match_or_create(*, name: str, aliases: list[str], country: str | None) -> Company:
+def _accept_article_rows(*, deal: Deal, article_ids: list[int]) -> None:
+    """A reviewer accepted what these articles say about ``deal``: their sources, quotes and the
+    names they brought for the deal's companies and bodies become public."""
+    DealSource.objects.filter(deal=deal, article_id__in=article_ids).update(accepted=True)
+    Evidence.objects.filter(deal=deal, article_id__in=article_ids).update(accepted=True)
+    companies = [p.company_id for p in deal.parties.all()]
+    if hasattr(deal, "joint_venture"):
+        companies.append(deal.joint_venture.company_id)
+    CompanyAlias.objects.filter(company_id__in=companies, article_id__in=article_ids).update(accepted=True)
+    bodies = [g.body_id for g in deal.government.all() if g.body_id]
+    GovernmentBodyAlias.objects.filter(body_id__in=bodies, article_id__in=article_ids).update(accepted=True)
+
+
+def company_match_or_create(*, name: str, aliases: list[str], country: str | None, article: Any = None) -> Company:
     """The company that has any of these names as an alias, or a new one with all of them."""
     company, found = _match_or_create(
-        alias_model=CompanyAlias, owner_field="company", name=name, aliases=aliases,
+        alias_model=CompanyAlias, owner_field="company", name=name, aliases=aliases, article=article,
         create=lambda: Company.objects.create(name=name, country=country or ""),
     )  # fmt: skip
     if found and country and not company.country:
@@ -100,9 +115,9 @@ def company_match_or_create(*, name: str, aliases: list[str], country: str | Non
     return company
 
 
-def body_match_or_create(*, name: str, aliases: list[str], country: str | None) -> GovernmentBody:
+def body_match_or_create(*, name: str, aliases: list[str], country: str | None, article: Any = None) -> GovernmentBody:
     body, _ = _match_or_create(
-        alias_model=GovernmentBodyAlias, owner_field="body", name=name, aliases=aliases,
+        alias_model=GovernmentBodyAlias, owner_field="body", name=name, aliases=aliases, article=article,
         create=lambda: GovernmentBody.objects.create(name=name, country=country or "", level=_level(name)),
     )  # fmt: skip
     return body
@@ -166,14 +181,16 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     unnamed_seen = 0
     for item in result.get("deals", []):
         companies = [
-            company_match_or_create(name=p["name"], aliases=p.get("aliases", []), country=p.get("country"))
+            company_match_or_create(
+                name=p["name"], aliases=p.get("aliases", []), country=p.get("country"), article=article
+            )
             for p in item.get("parties", [])
         ]
         jv_company = None
         jv = item.get("joint_venture")
         if jv:
             jv_company = company_match_or_create(
-                name=jv["name"], aliases=jv.get("aliases", []), country=jv.get("country")
+                name=jv["name"], aliases=jv.get("aliases", []), country=jv.get("country"), article=article
             )
         signed_on, precision = _parse_date(item.get("date"))
         kinds = list(item.get("kinds", []))
@@ -237,12 +254,17 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             _amounts_write(deal, item.get("amounts", []), signed_on or published)
         if may("government"):
             for g in item.get("government", []):
-                body = body_match_or_create(name=g["name"], aliases=g.get("aliases", []), country=g.get("country"))
+                body = body_match_or_create(
+                    name=g["name"], aliases=g.get("aliases", []), country=g.get("country"), article=article
+                )
                 GovernmentInvolvement.objects.get_or_create(deal=deal, body=body, role="broker")
-        DealSource.objects.get_or_create(deal=deal, article=article)
+        # On a draft, the article is reviewed with the draft; on a deal already decided, what it
+        # brings is pending until a reviewer accepts it (review is the only door to the public).
+        source, _ = DealSource.objects.get_or_create(deal=deal, article=article, defaults={"accepted": writable})
         # One INSERT for all spans; the unique constraint makes a re-run insert nothing.
         Evidence.objects.bulk_create(
-            [Evidence(deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"], text=ev["text"])
+            [Evidence(deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"], text=ev["text"],
+                      accepted=source.accepted)
              for ev in item.get("evidence", [])],
             ignore_conflicts=True,
         )  # fmt: skip
@@ -286,7 +308,7 @@ def _amounts_write(deal: Deal, amounts: list[dict[str, Any]], rate_day: dt.date 
 def deal_refresh_counts(*, deal: Deal) -> None:
     """Denormalised numbers for listings: how many sources confirm it, its largest USD value."""
     Deal.objects.filter(pk=deal.pk).update(
-        source_count=DealSource.objects.filter(deal=deal).count(),
+        source_count=DealSource.objects.filter(deal=deal, accepted=True).count(),
         usd_total=Amount.objects.filter(deal=deal).aggregate(m=Max("usd_value"))["m"],
     )
 
@@ -307,7 +329,38 @@ def deal_approve(*, deal: Deal, user: Any) -> Deal:
     deal.review_status = ReviewStatus.APPROVED
     deal.reviewed_by, deal.reviewed_at = user, timezone.now()
     deal.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "updated_at"])
+    # Approving a draft accepts what its articles said; a source still pending (added after an
+    # earlier decision) is accepted on its own, by deal_source_accept.
+    _accept_article_rows(
+        deal=deal, article_ids=list(deal.sources.filter(accepted=True).values_list("article_id", flat=True))
+    )
+    deal_refresh_counts(deal=deal)
     return deal
+
+
+@transaction.atomic
+def deal_source_accept(*, source: DealSource, user: Any) -> DealSource:
+    """A reviewer accepts a later article about a decided deal: the source, its quotes and the names
+    it brought for the deal's parties become public."""
+    transaction.on_commit(choices_changed)
+    source = DealSource.objects.select_for_update().select_related("deal").get(pk=source.pk)
+    source.accepted = True
+    source.save(update_fields=["accepted"])
+    _accept_article_rows(deal=source.deal, article_ids=[source.article_id])
+    source.deal._change_reason = f"source article {source.article_id} accepted by {user}"
+    deal_refresh_counts(deal=source.deal)
+    return source
+
+
+@transaction.atomic
+def deal_source_refuse(*, source: DealSource, user: Any) -> None:
+    """A reviewer refuses a later article about a deal: it no longer backs the deal, and its quotes
+    go with it. The article itself stays stored (and its names pending)."""
+    source = DealSource.objects.select_for_update().get(pk=source.pk)
+    deal = source.deal
+    Evidence.objects.filter(deal=deal, article_id=source.article_id).delete()
+    source.delete()
+    deal_refresh_counts(deal=deal)
 
 
 @transaction.atomic
@@ -331,12 +384,18 @@ def deal_mark_duplicate(*, deal: Deal, original: Deal, user: Any) -> Deal:
         raise ValueError("A deal cannot duplicate itself.")
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     for source in DealSource.objects.filter(deal=deal):
-        DealSource.objects.get_or_create(deal=original, article_id=source.article_id)
+        DealSource.objects.get_or_create(
+            deal=original, article_id=source.article_id, defaults={"accepted": source.accepted}
+        )
     for ev in Evidence.objects.filter(deal=deal):
         Evidence.objects.get_or_create(
             deal=original, article_id=ev.article_id, field=ev.field, start=ev.start, end=ev.end,
-            defaults={"text": ev.text},
+            defaults={"text": ev.text, "accepted": ev.accepted},
         )  # fmt: skip
+    if original.review_status == ReviewStatus.APPROVED:
+        # The reviewer read this draft's articles: what they said about the original is now public.
+        accepted = DealSource.objects.filter(deal=deal, accepted=True).values_list("article_id", flat=True)
+        _accept_article_rows(deal=original, article_ids=list(accepted))
     deal.review_status = ReviewStatus.DUPLICATE
     deal.duplicate_of = original
     deal.reviewed_by, deal.reviewed_at = user, timezone.now()

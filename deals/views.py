@@ -1,6 +1,6 @@
 """Public pages: approved deals only. Drafts, rejected and duplicate deals answer 404 here."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,7 +8,7 @@ from django.utils import timezone
 from . import charts
 from .export import csv_rows, export_queryset
 from .filters import SORTS, DealFilterSet
-from .models import Company, Deal, Evidence, Programme, ReviewStatus
+from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
 from .pagination import EstimatedCountPaginator
 from .selectors import public_deals
 
@@ -47,13 +47,17 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(public_deals(), pk=pk)
-    sources = deal.sources.select_related("article").order_by("article__published_on")
-    evidence = Evidence.objects.filter(deal=deal).select_related("article").order_by("article_id", "start")
+    # Only what a reviewer accepted: a later article about this deal waits in the review desk.
+    sources = deal.sources.filter(accepted=True).select_related("article").order_by("article__published_on")
+    evidence = (
+        Evidence.objects.filter(deal=deal, accepted=True).select_related("article").order_by("article_id", "start")
+    )
     return render(request, "deals/deal_detail.html", {"deal": deal, "sources": sources, "evidence": evidence})
 
 
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    company = get_object_or_404(Company.objects.prefetch_related("aliases"), pk=pk)
+    accepted_aliases = Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True))
+    company = get_object_or_404(Company.objects.prefetch_related(accepted_aliases), pk=pk)
     deals = public_deals().filter(Q(parties__company=company) | Q(joint_venture__company=company)).distinct()
     if not deals.exists():
         raise Http404("No approved deal names this company.")  # its name may come from a draft only
