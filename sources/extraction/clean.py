@@ -8,6 +8,8 @@ the short lines just above it; a footer marker ends it.
 import re
 from dataclasses import dataclass
 
+from .decode import strip_blocks
+
 _FOOTER_RE = re.compile(
     r"무단\s?전재|재배포\s?금지|저작권자|ⓒ|©|copyright|all rights reserved|관련\s?기사|많이\s?본\s?뉴스|가장\s?많이\s?본|"
     r"most (?:viewed|read|popular)|related (?:articles|stories|news)|читайте также|関連記事|相关阅读|相关新闻|"
@@ -131,7 +133,7 @@ def clean_html(html: str) -> CleanText:
     title = (getattr(doc, "title", None) or "").strip() if doc else ""
     date = (getattr(doc, "date", None) or "") if doc else ""
     if not body:
-        stripped = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
+        stripped = strip_blocks(html)
         stripped = re.sub(r"(?s)<[^>]+>", "\n", stripped)
         return clean_text(re.sub(r"[ \t]+", " ", stripped))
     header = "\n".join(x for x in (title, f"Published {date}" if date else "") if x)

@@ -22,6 +22,10 @@ _EACH_RE = re.compile(r"각각|각자|\beach\b|respectively|separately|соот�
 _SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[^a-z0-9])|(?<=다\.)\s*|(?<=[。！？])|\n+")
 
 
+# Bounds on what the language analysers read: a news sentence is under 500 characters and an
+# article reports its deals in a handful of sentences; a "sentence" of 100 KB is a page dump.
+MAX_SENTENCE_CHARS = 2_000
+MAX_DEAL_SENTENCES = 200
 # Below these, a sum is a share price, a unit price or a stray number, never a deal's amount.
 _SMALLEST = {"KRW": 10_000_000, "JPY": 1_000_000, "INR": 1_000_000, "RUB": 1_000_000, "CNY": 100_000}
 
@@ -104,9 +108,11 @@ def deal_spans(text: str) -> list[tuple[int, int]]:
     sentences = sentences_of(text)
     keep = set()
     for i, s in enumerate(sentences):
-        if is_deal_sentence(s.text):
+        if is_deal_sentence(s.text[:MAX_SENTENCE_CHARS]):
             keep.update((i, i + 1))
-    return [(sentences[i].start, sentences[i].end) for i in sorted(keep) if i < len(sentences)]
+    spans = [(sentences[i].start, min(sentences[i].end, sentences[i].start + MAX_SENTENCE_CHARS))
+             for i in sorted(keep) if i < len(sentences)]  # fmt: skip
+    return spans[:MAX_DEAL_SENTENCES]
 
 
 def build_frames(text: str, entities: list[Entity], language: str, published: dt.date | None,

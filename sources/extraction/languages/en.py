@@ -108,8 +108,7 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
 
 
 def _country_word(word: str) -> bool:
-    w = word.rstrip(",.").removesuffix("'s").removesuffix("’s")
-    return any(w == cue for cue, _ in lx.country_cues())
+    return lx.is_country_word(word.rstrip(",.").removesuffix("'s").removesuffix("’s"))
 
 
 def _country_before(before: str) -> str | None:

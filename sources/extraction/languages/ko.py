@@ -193,5 +193,4 @@ def _looks_like_person(name: str, core, after: str) -> bool:
 
 
 def _is_country(word: str) -> bool:
-    code = lx.country_of(word)
-    return bool(code) and any(word == cue for cue, c in lx.country_cues() if c == code)
+    return lx.is_country_word(word)

@@ -80,7 +80,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
 
 
 def _is_country(word: str) -> bool:
-    return any(word == cue for cue, _ in lx.country_cues())
+    return lx.is_country_word(word)
 
 
 def bodies(text: str, spans: list[tuple[int, int]]) -> list[Name]:
