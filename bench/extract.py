@@ -1,9 +1,10 @@
 """Extraction throughput on one core, beside trafilatura's text extraction alone on the same inputs.
 
-    .venv/bin/python bench/extract.py [--repeat 100] [--dir ../shared/eval/dev]
+    .venv/bin/python bench/extract.py [--repeat 100] [--dir eval-texts/real]
 
-Inputs: the dev corpus when present, else demo/articles. Prints medians over --runs runs and the
-peak resident memory of the process.
+Inputs: the real articles when rebuilt (eval-texts/real), else the dev corpus, else demo/articles.
+Prints medians over --runs runs, each language analyser's load time (in a fresh process, so the
+first use is what is timed), and the peak resident memory with every analyser loaded.
 """
 
 import argparse
@@ -22,7 +23,8 @@ from sources.extraction.decode import decode  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", default=str(ROOT.parent / "shared" / "eval" / "dev"))
+    real = ROOT / "eval-texts" / "real"
+    ap.add_argument("--dir", default=str(real if real.exists() else ROOT.parent / "shared" / "eval" / "dev"))
     ap.add_argument("--repeat", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
@@ -77,5 +79,27 @@ def main() -> None:
     print(f"peak RSS:               {peak_mb:8.1f} MB")
 
 
+LOAD_SNIPPETS = {
+    "ko (Kiwi)": "from sources.extraction.languages import ko; ko.names('가나다는 독일 바커와 협약을 체결했다.', [(0, 20)])",
+    "ja (Sudachi)": "from sources.extraction.languages import ja; ja.names('青葉精機と協約を結んだ。', [(0, 11)])",
+    "zh (jieba)": "from sources.extraction.languages import zh; zh.names('德国克劳斯集团签署协议。', [(0, 11)])",
+    "ru (Natasha)": "from sources.extraction.languages import ru; ru.names('ООО «Ромашка» подписало соглашение.', [(0, 30)])",
+    "places (GeoNames)": "from sources.extraction import lexicon; lexicon.is_place('Seoul')",
+}
+
+
+def load_times() -> None:
+    """Each analyser's first use in a fresh interpreter: what a worker pays once per process."""
+    import subprocess
+
+    for name, snippet in LOAD_SNIPPETS.items():
+        code = f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); t = time.perf_counter(); {snippet}; "
+        code += "import resource; print(f'{time.perf_counter() - t:.2f} s, peak RSS '"
+        code += "f'{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+        print(f"load {name:18} {out}")
+
+
 if __name__ == "__main__":
+    load_times()
     main()

@@ -175,9 +175,15 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
                                         ("government", government)) if not value]  # fmt: skip
     confidence = 0.35 + 0.15 * bool(parties) + 0.15 * bool(amounts) + 0.1 * bool(f.date) + 0.1 * bool(government)
     confidence += 0.1 * bool(any(s.concluded for s in f.sentences))
+    # Names only an analyser saw, many parties at once, or parties with no country are where the
+    # real articles go wrong (docs/extraction.md, reliability table).
+    confidence -= 0.05 * sum(not c.by_shape for c in f.companies)
+    confidence -= 0.1 * max(0, len(parties) - 3)
+    confidence -= 0.03 * sum(not p["country"] for p in parties)
     if not parties:
         # A deal with no named party is worth reviewing but never looks finished.
         confidence = min(confidence, 0.5)
+    confidence = max(confidence, 0.05)
     title = _title(parties, jv, kinds)
     return {
         "title": title,

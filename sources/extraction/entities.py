@@ -50,6 +50,7 @@ class Entity:
     spans: list[tuple[int, int]] = field(default_factory=list)
     representative: str | None = None
     location: str | None = None
+    by_shape: bool = True  # found by a legal form, descriptor or bracket, not only by an analyser
 
     def forms(self) -> list[str]:
         return sorted({self.name, *self.aliases}, key=len, reverse=True)
@@ -168,12 +169,12 @@ class EntityFinder:
 
     def _companies_ko(self) -> None:
         t = self.text
-        for m in re.finditer(rf"{lx.KO_LEGAL_PREFIX}\s?({KO_WORD}(?:\s{KO_WORD})?)", t):
+        for m in lx.rx(rf"{lx.KO_LEGAL_PREFIX}\s?({KO_WORD}(?:\s{KO_WORD})?)").finditer(t):
             name = strip_particles(m.group(1).split()[0]) if " " in m.group(1) else strip_particles(m.group(1))
             prefix = t[m.start(0) : m.start(1)]
             # "㈜가나다는": the alias keeps the legal form but not the particle after the name.
             self.add("company", name, m.start(1), country="KR", alias=None if prefix.endswith(" ") else prefix + name)
-        for m in re.finditer(rf"({KO_WORD})\s?{lx.KO_LEGAL_SUFFIX}", t):
+        for m in lx.rx(rf"({KO_WORD})\s?{lx.KO_LEGAL_SUFFIX}").finditer(t):
             self.add("company", strip_particles(m.group(1)), m.start(1), country="KR")
         # 가온바이오(대표 홍길동)
         for m in re.finditer(
@@ -185,19 +186,17 @@ class EntityFinder:
                          representative=m.group(2).split(",")[0].strip())  # fmt: skip
         # 독일의 화학기업인 뮐러테크사 / 美 리버스톤과
         cre = lx.country_regex()
-        for m in re.finditer(
-            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})",
-            t,
-        ):
+        for m in lx.rx(
+            rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})"
+        ).finditer(t):
             name = strip_particles(m.group(2))
             if not _is_gov_name(name) and not re.match(r"^\d", name):
                 self.add("company", name, m.start(2), country=lx.country_of(m.group(1)))
         # 미국 리버스톤 테라퓨틱스(Riverstone Therapeutics Inc.) / 상하이한별소재(上海韩星材料, 이하 한별)
-        for m in re.finditer(
+        for m in lx.rx(
             rf"(?:({cre.pattern})\s)?({KO_WORD}(?:\s{KO_WORD}){{0,2}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"
-            rf"(?:[,，]\s*이하\s*['‘\"“]?([^)）'’\"”]{{1,20}})['’\"”]?)?[)）]",
-            t,
-        ):
+            rf"(?:[,，]\s*이하\s*['‘\"“]?([^)）'’\"”]{{1,20}})['’\"”]?)?[)）]"
+        ).finditer(t):
             ko, foreign, short = m.group(2), m.group(3).strip(), m.group(4)
             if _looks_like_person_ko(t, m.start(2), m.end()):
                 continue
@@ -225,7 +224,7 @@ class EntityFinder:
 
     def _companies_latin(self) -> None:
         t = self.text
-        for m in re.finditer(rf"({EN_NAME}),?\s({lx.EN_LEGAL})(?![\w])", t):
+        for m in lx.rx(rf"({EN_NAME}),?\s({lx.EN_LEGAL})(?![\w])").finditer(t):
             raw = m.group(1)
             if re.search(r"[.:]\s", raw):  # "DETTINGEN/ERMS. Die X AG": the name starts after the break
                 raw = re.split(r"[.:]\s", raw)[-1]
@@ -238,16 +237,17 @@ class EntityFinder:
             self.add("company", full, start, alias=base)
         cre = lx.country_regex()
         ru_nouns = r"(?:компани\w*|производител\w*|фирм\w*|групп\w*|концерн\w*)"
-        for m in re.finditer(
-            rf"({cre.pattern})(?:[\w-]*)\s(?:[a-zа-яё][\w-]*\s){{0,4}}?(?:{lx.COMPANY_NOUNS_EN}|{ru_nouns}|[A-Za-zäöü]*(?:zulieferer|hersteller|konzern|unternehmen))\s({EN_NAME})",
-            t,
-        ):
+        for m in lx.rx(
+            rf"({cre.pattern})(?:[\w-]*)\s(?:[a-zа-яё][\w-]*\s){{0,4}}?(?:{lx.COMPANY_NOUNS_EN}|{ru_nouns}|[A-Za-zäöü]*(?:zulieferer|hersteller|konzern|unternehmen))\s({EN_NAME})"
+        ).finditer(t):
             name = _clean_en(m.group(2))
-            name = re.sub(rf"\s{lx.EN_LEGAL}$", "", name) if name else name
+            name = lx.rx(rf"\s{lx.EN_LEGAL}$").sub("", name) if name else name
             if name and not _is_gov_name(name) and name.split()[0] not in _EN_STOP_LEADING:
                 self.add("company", name, m.start(2) + m.group(2).find(name), country=lx.country_of(m.group(1)))
         # A name starts at a word start: else "…Biologics LLC, a manufacturer" yields "LC".
-        for m in re.finditer(rf"(?<![\w&.-])({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b", t):
+        for m in lx.rx(rf"(?<![\w&.-])({EN_NAME}),\s(?:a|an)\s((?:[\w-]+\s){{0,6}}?){lx.COMPANY_NOUNS_EN}\b").finditer(
+            t
+        ):
             name = _clean_en(m.group(1))
             if not name or _is_gov_name(name) or name in _demonym_words():
                 continue
@@ -280,7 +280,7 @@ class EntityFinder:
 
     def _companies_ru(self) -> None:
         t = self.text
-        for m in re.finditer(rf"({lx.RU_LEGAL})\s«([^»]{{2,60}})»", t):
+        for m in lx.rx(rf"({lx.RU_LEGAL})\s«([^»]{{2,60}})»").finditer(t):
             self.add("company", m.group(0), m.start(), alias=m.group(2))
         for m in re.finditer(r"«([^»]{2,40})»", t):
             inner = m.group(1)
@@ -292,8 +292,8 @@ class EntityFinder:
 
     def _companies_analysed(self, spans: list[tuple[int, int]]) -> None:
         # A name inside one the shape rules found ("Pharmaceuticals" in "... Pharmaceuticals Inc.") is not new.
-        taken = [(m.start(), m.end()) for e in self.entities for f in e.forms() if len(f) >= 2
-                 for m in re.finditer(re.escape(f), self.text)]  # fmt: skip
+        taken = [(i, i + len(f)) for e in self.entities for f in e.forms() if len(f) >= 2
+                 for i in _occurrences(self.text, f)]  # fmt: skip
         known = {_key(f) for e in self.entities if e.kind in ("government", "jv") for f in e.forms()}
         module = languages.module_for(self.language)
         for n in getattr(module, "bodies", lambda text, spans: [])(self.text, spans):
@@ -301,17 +301,20 @@ class EntityFinder:
         for n in module.names(self.text, spans):
             if any(a < n.end and n.start < b for a, b in taken) or _key(n.text) in known or not _key(n.text):
                 continue
-            self.add("company", n.text, n.start, country=n.country)
+            before = len(self.entities)
+            e = self.add("company", n.text, n.start, country=n.country)
+            if e is not None and len(self.entities) > before:
+                e.by_shape = False
 
     # -- government -----------------------------------------------------------------------------
     def _governments(self) -> None:
         t = self.text
         for name in lx.KO_PROVINCES:
             full = next((f for f, short in lx.KO_PROVINCE_SHORT.items() if short == name and f in t), None)
-            for m in re.finditer(re.escape(name), t):
+            for m in (_Found(i, i + len(name)) for i in _occurrences(t, name)):
                 # "전남도" after "전라남도": the same province, so an alias of it.
                 self.add("government", name, m.start(), country="KR", alias=full)
-        for m in re.finditer(rf"(?<![가-힣])({lx.KO_NATIONAL})", t):
+        for m in lx.rx(rf"(?<![가-힣])({lx.KO_NATIONAL})").finditer(t):
             self.add("government", m.group(1), m.start(), country="KR")
         # Ministries and offices by their shape, past names included (지식경제부, 산자부, 중소기업청).
         for m in re.finditer(r"(?<![가-힣])([가-힣]{2,9}(?:부|청|처))(?=\s|[은는이가와과의에,·]|장관|차관|청장)", t):
@@ -342,9 +345,9 @@ class EntityFinder:
                 continue  # a company's legal form (有限公司 written in Hangul), not a public corporation
             self.add("government", m.group(1), m.start())
         for agency in lx.AGENCIES:
-            for m in re.finditer(rf"(?<![\w]){re.escape(agency)}(?![\w])", t):
+            for m in lx.rx(rf"(?<![\w]){re.escape(agency)}(?![\w])").finditer(t):
                 self.add("government", agency, m.start())
-        for m in re.finditer(rf"((?:{EN_CAP}\s){{1,5}}{lx.EN_GOV_HEAD})(?:\s\(([A-Z]{{2,8}})\))?", t):
+        for m in lx.rx(rf"((?:{EN_CAP}\s){{1,5}}{lx.EN_GOV_HEAD})(?:\s\(([A-Z]{{2,8}})\))?").finditer(t):
             name = _clean_en(m.group(1))
             if len(name.split()) >= 2 and not name.lower().startswith(("the ", "a ")):
                 self.add("government", name, m.start(1) + m.group(1).find(name), alias=m.group(2))
@@ -407,7 +410,7 @@ class EntityFinder:
                 rm = re.match(r"«([^»]+)»", name.replace("ООО ", ""))
                 if rm:
                     alias = rm.group(1)
-                base = re.sub(rf",?\s{lx.EN_LEGAL}$", "", name) if name[0].isascii() else None
+                base = lx.rx(rf",?\s{lx.EN_LEGAL}$").sub("", name) if name[0].isascii() else None
                 e = self.add("jv", name, m.start(1), alias=alias or (base if base and base != name else None))
                 if e and base and base != name:
                     e.aliases.add(base)
@@ -463,7 +466,7 @@ class EntityFinder:
                     ):
                         e.aliases.add(first)
             for form in e.forms():
-                for m in re.finditer(re.escape(form), t):
+                for m in (_Found(i, i + len(form)) for i in _occurrences(t, form)):
                     if (m.start(), m.end()) not in e.spans:
                         e.spans.append((m.start(), m.end()))
             e.spans.sort()
@@ -570,6 +573,28 @@ _FORM_COUNTRIES = [
     (re.compile(r"^[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司)$"), "CN"),
     (re.compile(r"(?i)\b(?:pvt\.?\s*ltd|private\s+limited)\b"), "IN"),
 ]
+
+
+class _Found(tuple):
+    """(start, end) with the two ``re.Match`` methods the loops above read."""
+
+    def __new__(cls, start: int, end: int):
+        return super().__new__(cls, (start, end))
+
+    def start(self) -> int:
+        return self[0]
+
+    def end(self) -> int:
+        return self[1]
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Where ``needle`` occurs, by ``str.find``: a pattern per name would fill ``re``'s cache."""
+    out, i = [], text.find(needle)
+    while i >= 0 and needle:
+        out.append(i)
+        i = text.find(needle, i + len(needle))
+    return out
 
 
 def country_by_form(name: str) -> str | None:

@@ -5,7 +5,7 @@ Nothing here comes from a particular article: these are the words any deal repor
 """
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale
 
@@ -70,6 +70,13 @@ CITIES = {
 LANGS = ("ko", "en", "ja", "zh", "ru", "de")
 
 
+@cache
+def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A compiled pattern, kept: the patterns built from the country and legal-form lists are large,
+    and ``re``'s own cache (512 entries) let them be compiled again on every article."""
+    return re.compile(pattern, flags)
+
+
 @lru_cache(maxsize=1)
 def country_cues() -> list[tuple[str, str]]:
     """(cue, ISO code) pairs, longest cue first: CLDR names in six languages plus demonyms."""
@@ -104,6 +111,7 @@ def is_country_word(word: str) -> bool:
     return word in _cue_codes()
 
 
+@lru_cache(maxsize=65536)
 def country_of(cue: str) -> str | None:
     if cue in _cue_codes():
         return _cue_codes()[cue]

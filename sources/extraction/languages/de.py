@@ -34,7 +34,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         start = n.start + n.text.find(name)
         n = Name(start, start + len(name), name, n.country)
         inner_caps = any(re.search(r"[a-zäöü][A-Z]|^[A-Z]{2,}$", w) for w in words)
-        legal = re.match(rf",?\s{lx.EN_LEGAL}\b", text[n.end : n.end + 20])
+        legal = lx.rx(rf",?\s{lx.EN_LEGAL}\b").match(text[n.end : n.end + 20])
         foreign = len(words) >= 2 and not any(_COMMON_NOUN_END.search(w) for w in words)
         if inner_caps or legal or foreign:
             out.append(n)

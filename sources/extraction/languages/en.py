@@ -98,7 +98,7 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
     before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
     if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
         return None
-    if _PLACE_BEFORE.search(before) and not re.match(rf",?\s{lx.EN_LEGAL}", after):
+    if _PLACE_BEFORE.search(before) and not lx.rx(rf",?\s{lx.EN_LEGAL}").match(after):
         return None
     if after.startswith("'s ") or after.startswith("’s "):
         if re.match(r"^['’]s\s(?:\w+\s)?(?:government|ministry|province|city|state)", after, re.I):
@@ -115,7 +115,7 @@ def _country_before(before: str) -> str | None:
     m = _POSSESSIVE_COUNTRY.search(before)
     if m and _country_word(m.group(1)):
         return lx.country_of(m.group(1))
-    m = re.search(rf"({lx.country_regex().pattern})[\w-]*\s(?:[a-z][\w-]*\s){{0,3}}$", before)
+    m = lx.rx(rf"({lx.country_regex().pattern})[\w-]*\s(?:[a-z][\w-]*\s){{0,3}}$").search(before)
     if m and re.search(lx.COMPANY_NOUNS_EN, before[m.end(1) :] or "x") or (m and before[m.end(1) :].strip() == ""):
         return lx.country_of(m.group(1))
     return None

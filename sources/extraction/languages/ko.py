@@ -189,7 +189,7 @@ def _looks_like_person(name: str, core, after: str) -> bool:
     """ "김희용 동양물산 회장": a surname-initial three-syllable proper noun with a title close after."""
     if not (len(core) == 1 and core[0].tag == "NNP" and len(name) == 3 and name[0] in _SURNAMES):
         return False
-    return bool(re.match(rf"^\s?(?:\S+\s)?{lx.TITLE_WORDS}", after))
+    return bool(lx.rx(rf"^\s?(?:\S+\s)?{lx.TITLE_WORDS}").match(after))
 
 
 def _is_country(word: str) -> bool:
