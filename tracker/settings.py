@@ -195,6 +195,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
+# Language analysers a worker loads before forking its pool (the others load on first use).
+EXTRACTION_PRELOAD = [c for c in os.environ.get("EXTRACTION_PRELOAD", "ko,en").split(",") if c.strip()]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tracker")
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "sources.tasks.feeds_poll_due", "schedule": 60.0},

@@ -28,3 +28,22 @@ CODES = ("ko", "en", "ja", "zh", "ru", "de")
 def module_for(language: str) -> ModuleType:
     """The language's module; English rules for a language we have no module for."""
     return import_module(f"{__name__}.{language if language in CODES else 'en'}")
+
+
+WARM_UP = {
+    "ko": "산업부는 독일 바커와 투자협약을 체결했다.",
+    "en": "Nordvik Systems signed an agreement with Busan Metropolitan City.",
+    "ja": "青葉精機は忠清北道と投資協約を結んだ。",
+    "zh": "德国克劳斯集团与江苏省签署投资协议。",
+    "ru": "ООО «Ромашка» подписало соглашение с администрацией области.",
+    "de": "Die Grauwerk AG hat einen Vertrag unterzeichnet.",
+}
+
+
+def warm_up(codes: list[str]) -> None:
+    """Load these languages' analysers now (a Celery worker does it before forking its pool, so the
+    children share one copy and a restarted child does not load them again)."""
+    for code in codes:
+        if code in WARM_UP:
+            text = WARM_UP[code]
+            module_for(code).names(text, [(0, len(text))])
