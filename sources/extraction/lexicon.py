@@ -186,7 +186,7 @@ AGREEMENT_WORDS = (
     r"(?:협약|협정|계약|양해각서|MOU|MoU|LOI|의향서|합의서|약정|합의|"
     r"agreement|memorandum|MOU|MoU|letter of intent|deal|contract|"
     r"соглашени\w*|меморандум\w*|договор\w*|"
-    r"覚書|協定|協約|契約|合意|協議書|协议|合同|备忘录|"
+    r"覚書|協定|協約|契約|合意|協議書|协议|合同|备忘录|協議|備忘錄|"
     r"Vereinbarung|Vertrag|Absichtserklärung|Partnerschaft|Investitionsvereinbarung)"
 )
 CONCLUDED_RE = re.compile(
@@ -199,8 +199,8 @@ CONCLUDED_RE = re.compile(
     r"(?:will|would) (?:invest|buy|acquire|build|set up|establish|form|take)|launched a joint venture|"
     r"set up a joint venture)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
-    r"締結(?!する)|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
-    r"签署|签订|签约|达成|收购|设立|"
+    r"締結(?=し|式|済)|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
+    r"签署|签订|签约|达成|收购|设立|簽署|簽訂|簽約|達成|收購|"
     r"unterzeichne\w*|unterschrieb\w*|schloss|geschlossen|vereinbart\w*|übernimmt|übernahm",
     re.I,
 )
@@ -224,8 +224,8 @@ CANCEL_RE = re.compile(
     re.I,
 )
 KIND_PATTERNS = {
-    "joint_venture": r"합작\s?(?:법인|회사|투자|사)|합작|조인트\s?벤처|joint[- ]venture|\bJV\b|совместн\w+ предприяти\w*|\bСП\b|合弁|合资|Gemeinschaftsunternehmen|Joint Venture",
-    "mou": r"MOU|MoU|양해각서|업무\s?협약|memorandum of understanding|letter of intent|меморандум|覚書|备忘录|Absichtserklärung|Memorandum",
+    "joint_venture": r"합작\s?(?:법인|회사|투자|사)|합작|조인트\s?벤처|joint[- ]venture|\bJV\b|совместн\w+ предприяти\w*|\bСП\b|合弁|合资|合資|Gemeinschaftsunternehmen|Joint Venture",
+    "mou": r"MOU|MoU|양해각서|업무\s?협약|memorandum of understanding|letter of intent|меморандум|覚書|备忘录|備忘錄|Absichtserklärung|Memorandum",
     "investment": r"투자|invest\w*|инвести\w*|Investition\w*|investier\w*|投資|投资",
     "licensing": r"라이선스|라이센스|licen[cs]\w*|лиценз\w*|Lizenz\w*|ライセンス|许可",
     "technology_transfer": r"기술\s?이전|기술\s?수출|technology transfer|transfer of technology|передач\w+ технолог\w*|技術移転|技术转让|Technologietransfer",

@@ -14,7 +14,9 @@ from .. import lexicon as lx
 from . import Name
 
 _NAME_FLAGS = ("nt", "nz", "nrt", "eng")
-_SUFFIX = re.compile(r"^(?:集团|公司|有限公司|股份有限公司|控股|电子|汽车|科技|化学|能源|株式会社)$")
+_SUFFIX = re.compile(
+    r"^(?:集团|公司|有限公司|股份有限公司|控股|电子|汽车|科技|化学|能源|株式会社|集團|有限公司|電子|汽車|食品|株式會社)$"
+)
 _GENERIC = re.compile(r"^(?:外资|外商|企业|公司|项目|集团|韩资|中韩|MOU|GDP|FDI|CEO)$")
 
 
@@ -40,7 +42,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             pos += len(w.word)
         # "韩国星光电子公司": common nouns (n) before 公司/集团, after a country or a clause start.
         for k, (start, word, _flag) in enumerate(located):
-            if word not in ("公司", "集团", "株式会社") or k == 0:
+            if word not in ("公司", "集团", "株式会社", "集團", "株式會社") or k == 0:
                 continue
             j = k
             while j > 0 and located[j - 1][2] in ("n", "nz", "nt", "nrt", "eng") and k - j < 3:
@@ -52,7 +54,10 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         i = 0
         while i < len(located):
             start, word, flag = located[i]
-            if flag not in _NAME_FLAGS or len(word) < 2 or _GENERIC.match(word) or word in lx.EN_NOT_NAMES:
+            in_url = flag == "eng" and (
+                text[start - 1 : start] in "./" or text[start + len(word) : start + len(word) + 1] in "./"
+            )
+            if flag not in _NAME_FLAGS or len(word) < 2 or _GENERIC.match(word) or word in lx.EN_NOT_NAMES or in_url:
                 i += 1
                 continue
             end = start + len(word)
