@@ -6,6 +6,7 @@ address (so DNS cannot answer differently a moment later). Every redirect hop is
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -32,13 +33,35 @@ def _addresses(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address maps or embeds: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
+    (::a.b.c.d), 6to4 (2002:AABB:CCDD::), Teredo (2001:0::, client address inverted), NAT64
+    (64:ff9b::a.b.c.d). ``is_global`` passes some of these while they reach a private network."""
+    if ip.version != 6:
+        return None
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    packed = ip.packed
+    if any(ip in net for net in _NAT64) or (packed[:12] == bytes(12) and packed[12:] != bytes(4)):
+        return ipaddress.IPv4Address(packed[12:])
+    return None
+
+
 def _check(host: str, addresses: list[str]) -> None:
     allowed = set(getattr(settings, "FETCH_ALLOWED_PRIVATE_HOSTS", []))
     if host in allowed:
         return
     for addr in addresses:
         ip = ipaddress.ip_address(addr.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
+        inner = embedded_ipv4(ip)
+        if not ip.is_global or ip.is_multicast or (inner is not None and (not inner.is_global or inner.is_multicast)):
             raise FetchError(f"refused: {host} resolves to a private or reserved address ({ip})")
 
 
@@ -46,10 +69,15 @@ def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False)
     """GET a page or feed, following at most FETCH_MAX_REDIRECTS checked redirects."""
     max_bytes = max_bytes or settings.ARTICLE_MAX_BYTES
     timeout = urllib3.Timeout(connect=settings.FETCH_TIMEOUT_SECONDS, read=settings.FETCH_TIMEOUT_SECONDS)
+    # One deadline for the whole fetch: the read timeout alone lets a page that sends a byte a
+    # second hold a worker indefinitely.
+    deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS * 2
     for _ in range(settings.FETCH_MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"refused: only http and https URLs can be fetched ({url[:100]})")
+        if parts.username is not None or parts.password is not None:
+            raise FetchError("refused: URLs with a user name or password are not fetched")
         host = parts.hostname
         port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = _addresses(host, port)
@@ -93,12 +121,16 @@ def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False)
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"refused: {url} is {int(declared):,} bytes (limit {max_bytes:,})")
-            body = b""
-            for chunk in resp.stream(64 * 1024):
-                body += chunk
-                if len(body) > max_bytes:
+            chunks, size = [], 0
+            # read1: one socket read at a time, so the deadline is checked as bytes trickle in.
+            while chunk := resp.read1(16 * 1024):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
                     raise FetchError(f"refused: {url} is larger than the limit of {max_bytes:,} bytes")
-            return Fetched(url=url, body=body, content_type=ctype)
+                if time.monotonic() > deadline:
+                    raise FetchError(f"too slow: {url} took longer than {settings.FETCH_TIMEOUT_SECONDS * 2} s")
+            return Fetched(url=url, body=b"".join(chunks), content_type=ctype)
         finally:
             resp.release_conn()
     raise FetchError(f"too many redirects (more than {settings.FETCH_MAX_REDIRECTS}) from {url}")

@@ -1,12 +1,14 @@
 """URL and feed ingestion against a local HTTP server on 127.0.0.1."""
 
+import ipaddress
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import override_settings
 
-from sources.fetch import FetchError, fetch
+from sources.fetch import FetchError, embedded_ipv4, fetch
 from sources.models import Article, ArticleStatus, Source
 from sources.services import article_receive_url, feed_poll
 
@@ -31,6 +33,18 @@ class Handler(BaseHTTPRequestHandler):
             "/image.png": (200, "image/png", b"\x89PNG...."),
             "/big.html": (200, "text/html", b"<p>" + b"x" * 5000 + b"</p>"),
         }  # fmt: skip
+        if self.path == "/slow.html":  # a byte every 0.3 s: each read is quick, the whole is not
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(40):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.3)
+            return
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
@@ -117,3 +131,43 @@ def test_a_broken_feed_is_recorded_on_the_source(server):
     assert feed_poll(source_id=source.pk) == (0, 0)
     source.refresh_from_db()
     assert "broken feed" in source.last_error
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "2002:c0a8:0101::1",  # 6to4 of 192.168.1.1
+        "::a9fe:a9fe",  # IPv4-compatible
+        "::ffff:10.0.0.1",  # IPv4-mapped
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+    ],
+)
+def test_every_ipv6_form_of_a_private_ipv4_address_is_refused(address):
+    from sources.fetch import _check
+
+    inner = embedded_ipv4(ipaddress.ip_address(address))
+    assert inner is not None and not inner.is_global
+    with pytest.raises(FetchError, match="private or reserved"):
+        _check("evil.example", [address])
+
+
+def test_an_ipv6_form_of_a_public_ipv4_address_is_allowed():
+    from sources.fetch import _check
+
+    _check("ok.example", ["64:ff9b::808:808"])  # NAT64 of 8.8.8.8
+
+
+def test_credentials_in_a_url_are_refused_not_sent():
+    with pytest.raises(FetchError, match="user name or password"):
+        fetch("http://user:secret@example.org/page.html")
+
+
+@override_settings(FETCH_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"], FETCH_TIMEOUT_SECONDS=2)
+def test_a_page_that_trickles_a_byte_at_a_time_hits_the_overall_deadline(server):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="too slow"):
+        fetch(f"{server}/slow.html")
+    assert time.monotonic() - started < 8
