@@ -17,7 +17,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from .models import Amount, Deal, DealParty, DealSource, GovernmentInvolvement
 
 # A text cell starting with one of these is read as a formula by spreadsheets (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# So is one starting with any control character (LibreOffice and Excel strip some and read on).
+_FORMULA_START = ("=", "+", "-", "@", *(chr(c) for c in range(32)), "\x7f")
 SEPARATOR = "; "
 
 

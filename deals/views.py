@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from . import charts
 from .export import csv_rows, export_queryset
@@ -16,10 +17,12 @@ PER_PAGE_DEFAULT = 25
 PER_PAGE_MAX = 100
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("deal-list")
 
 
+@require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
     filterset = DealFilterSet(request.GET, queryset=public_deals())
     if not filterset.is_valid():
@@ -45,6 +48,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/deal_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
 
 
+@require_safe
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(public_deals(), pk=pk)
     # Only what a reviewer accepted: a later article about this deal waits in the review desk.
@@ -55,6 +59,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/deal_detail.html", {"deal": deal, "sources": sources, "evidence": evidence})
 
 
+@require_safe
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accepted_aliases = Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True))
     company = get_object_or_404(Company.objects.prefetch_related(accepted_aliases), pk=pk)
@@ -64,6 +69,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/company_detail.html", {"company": company, "deals": deals})
 
 
+@require_safe
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("body"), pk=pk)
     deals = public_deals().filter(government__programme=programme).distinct()
@@ -75,6 +81,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/programme_detail.html", context)
 
 
+@require_safe
 def stats(request: HttpRequest) -> HttpResponse:
     """Charts of the approved deals the listing's filters select (same URL parameters)."""
     filterset = DealFilterSet(request.GET, queryset=Deal.objects.filter(review_status=ReviewStatus.APPROVED))

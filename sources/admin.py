@@ -79,7 +79,7 @@ class ArticleAdmin(admin.ModelAdmin):
                    "opts": self.model._meta}  # fmt: skip
         return render(request, "admin/sources/article/upload.html", context)
 
-    @admin.action(description=_("Retry extraction from the stored bytes"))
+    @admin.action(description=_("Retry extraction from the stored bytes"), permissions=["change"])
     def retry(self, request, queryset):
         n = sum(services.article_retry(article_id=pk) for pk in queryset.values_list("pk", flat=True))
         messages.success(request, _("%(n)d article(s) queued again.") % {"n": n})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from deals.services import draft_upsert
@@ -166,7 +167,12 @@ def article_retry(*, article_id: int) -> bool:
         Article.objects.filter(pk=article_id)
         .exclude(status=ArticleStatus.PROCESSING)
         .exclude(raw=b"")
-        .update(status=ArticleStatus.RECEIVED, attempts=0, claim_token="")
+        # One more attempt, not a fresh count: a retried article that keeps failing still gives up.
+        .update(
+            status=ArticleStatus.RECEIVED,
+            attempts=Least(F("attempts"), settings.ARTICLE_MAX_ATTEMPTS - 1),
+            claim_token="",
+        )
     )
     if n:
         _enqueue(article_id)

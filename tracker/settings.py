@@ -195,6 +195,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
+# The cache every web and worker process shares (public filter choices, cleared by review
+# decisions): a Redis database of its own, so clearing it never touches the broker's queues.
+# Unset: each process keeps its own (fine for the one-process embedded default).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                    "KEY_PREFIX": "tracker"}
+    }  # fmt: skip
 # Language analysers a worker loads before forking its pool (the others load on first use).
 EXTRACTION_PRELOAD = [c for c in os.environ.get("EXTRACTION_PRELOAD", "ko,en").split(",") if c.strip()]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tracker")

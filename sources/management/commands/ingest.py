@@ -78,6 +78,9 @@ class Command(BaseCommand):
         )
         for item, reason in failures:
             self.stdout.write(f"  failed: {item}: {reason}")
+        if failures and not counts["new"] and not counts["duplicate"]:
+            # A script that ingests and goes on must see that nothing came in.
+            raise CommandError(f"every input failed ({len(failures)})", returncode=2)
 
     def _check_broker(self) -> None:
         import redis

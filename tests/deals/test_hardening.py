@@ -1,0 +1,74 @@
+"""Findings of the attack run (issue 17) that are not about extraction, one test each."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+
+from deals.export import neutralize
+from sources.models import Article, ArticleStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/deals/", "/stats/", "/healthz"])
+@pytest.mark.parametrize("method", ["options", "trace"])
+def test_options_and_trace_are_refused_on_public_pages(client, path, method):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("control", [chr(c) for c in range(32)] + ["\x7f"])
+def test_a_csv_cell_starting_with_any_control_character_is_neutralised(control):
+    assert neutralize(control + "=HYPERLINK(1)").startswith("'")
+
+
+def test_a_viewer_cannot_retry_extraction(client):
+    article = Article.objects.create(
+        raw=b"text", content_hash="f" * 64, status=ArticleStatus.FAILED, attempts=5, last_error="boom"
+    )
+    viewer = User.objects.create_user("viewer", password="pw-for-test-only", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="viewers"))
+    client.force_login(viewer)
+    client.post("/admin/sources/article/", {"action": "retry", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.FAILED
+
+
+def test_a_retry_gives_one_more_attempt_not_a_fresh_count(settings):
+    from sources.services import article_retry
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    article = Article.objects.create(
+        raw=b"text", content_hash="e" * 64, status=ArticleStatus.FAILED, attempts=7, last_error="boom"
+    )
+    article_retry(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.attempts == settings.ARTICLE_MAX_ATTEMPTS - 1
+
+
+def test_ingest_exits_non_zero_when_every_input_failed(tmp_path):
+    with pytest.raises(CommandError, match="every input failed"):
+        call_command("ingest", str(tmp_path / "missing.txt"), "--sync")
+
+
+def test_extract_exits_non_zero_when_every_input_failed(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="every input failed"):
+        call_command("extract", str(empty))
+
+
+def test_with_a_cache_url_every_process_shares_one_cache(settings):
+    import os
+
+    if not os.environ.get("CACHE_URL"):
+        if os.environ.get("CI"):
+            pytest.fail("CI sets CACHE_URL to a Redis database")
+        pytest.skip("CACHE_URL is not set here (the embedded default keeps a cache per process)")
+    import redis
+    from django.core.cache import cache
+
+    cache.set("shared-probe", "seen by every process", 30)
+    raw = redis.Redis.from_url(os.environ["CACHE_URL"])
+    assert any(b"shared-probe" in key for key in raw.keys("*shared-probe*"))
