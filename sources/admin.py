@@ -1,6 +1,7 @@
 """Admin for feeds and articles: where each article stands, and why it failed."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -63,6 +64,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             new = dup = 0
             for f in form.cleaned_data["files"]:
+                if f.size > settings.ARTICLE_MAX_BYTES:
+                    # Checked before reading: Django has the file on disk, it never enters memory.
+                    messages.error(request, f"{f.name}: refused: {f.size:,} bytes is over the article size limit of "
+                                            f"{settings.ARTICLE_MAX_BYTES:,} bytes")  # fmt: skip
+                    continue
                 try:
                     received = services.article_receive(
                         raw=f.read(), origin=models.Origin.UPLOAD, filename=f.name, content_type=f.content_type or ""
