@@ -161,8 +161,9 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             if any(c in f.companies for c in named) or (jv_here and f.jv in jv_here):
                 target = f
                 break
-        if target is None and frames and not frames[-1].companies and frames[-1].jv is None:
-            target = frames[-1]  # the party-less deal opened above gets its parties
+        if (target is None and frames and not frames[-1].companies and frames[-1].jv is None
+                and frame_of_sentence.get(i - 1) is frames[-1]):  # fmt: skip
+            target = frames[-1]  # the party-less deal opened just above gets its parties
         if target is None:
             target = Frame()
             frames.append(target)
@@ -184,8 +185,9 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             named = [c for c in companies if _mentions(c, s) and not any(c in f.companies for f in frames)]
             if not named:
                 owners = [prev]
-            elif not prev.companies:
-                # "프랑스 기업 7곳이 ... 체결했다. 기업은 A 4억달러를 비롯 B ...": the parties follow.
+            elif not prev.companies or len(named) >= 2:
+                # "프랑스 기업 7곳이 ... 체결했다. 기업은 A 4억달러를 비롯 B ...": the parties follow
+                # (or the deal's fund is named first and its managers A, B, C in the next sentence).
                 prev.companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
                 owners = [prev]
         if len(owners) == 1:

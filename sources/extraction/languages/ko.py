@@ -54,6 +54,13 @@ def _words(tokens, base: int):
     """Tokens grouped by 어절 (runs with no space between them), as (start, end, tokens)."""
     group: list = []
     for t in tokens:
+        if t.tag in ("SP", "SF", "SSO", "SSC", "SE"):
+            # "달러,베르나": a comma with no space still ends a word
+            if group:
+                yield group
+            yield []  # punctuation: no name runs across it
+            group = []
+            continue
         if group and t.start > group[-1].end:
             yield group
             group = []
@@ -70,6 +77,14 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         prev_core = ""
         pending: tuple[int, list, str] | None = None  # a bare proper noun that the next word may continue
         for i, word in enumerate(words):
+            if not word:
+                if pending:
+                    found = _candidate(sentence, a, pending[1], words, pending[0], prev_core=pending[2],
+                                       cue_country=lx.country_of(pending[2]) if _is_country(pending[2]) else None)  # fmt: skip
+                    if found:
+                        out.append(found)
+                pending, prev_core = None, ""
+                continue
             core = []
             for t in word:
                 if t.tag in _NOUN_TAGS or (core and t.tag == "SO" and t.form in "&-"):
@@ -147,7 +162,8 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         e -= len(re.search(r"(?:과|와|는|은|을|를|의|에게|로부터)$", core[-1].form).group())
     name = sentence[s:e]
     after = sentence[e : e + 8]
-    next_word = sentence[words[i + 1][0].start :] if i + 1 < len(words) else ""
+    following = next((w for w in words[i + 1 :] if w), None)
+    next_word = sentence[following[0].start :] if following else ""
     descriptor = bool(prev_core and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", prev_core))
     proper = any(t.tag in _PROPER_TAGS for t in core)
     if len(name) < 2 or name.isdigit() or re.match(r"^\d", name):
