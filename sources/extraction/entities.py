@@ -56,16 +56,14 @@ class Entity:
         return sorted({self.name, *self.aliases}, key=len, reverse=True)
 
 
-@lru_cache(maxsize=1)
 def _kiwi():
-    """Kiwi's Korean morphological model, loaded once per process and only when Korean text needs
-    it (~1.5 s, offline). Without the typo and multi-word dictionaries, which particle tagging does
-    not need: 338 MB resident instead of 533 MB (docs/benchmarks.md)."""
+    """The one Kiwi of the process (``languages.ko``): a second instance would hold the model twice."""
+    from .languages.ko import kiwi
+
     try:
-        from kiwipiepy import Kiwi
+        return kiwi()
     except ImportError:  # the rules below still work, with a fixed particle list
         return None
-    return Kiwi(load_typo_dict=False, load_multi_dict=False)
 
 
 @lru_cache(maxsize=65536)

@@ -115,9 +115,18 @@ def _country_before(before: str) -> str | None:
     m = _POSSESSIVE_COUNTRY.search(before)
     if m and _country_word(m.group(1)):
         return lx.country_of(m.group(1))
-    m = lx.rx(rf"({lx.country_regex().pattern})[\w-]*\s(?:[a-z][\w-]*\s){{0,3}}$").search(before)
-    if m and re.search(lx.COMPANY_NOUNS_EN, before[m.end(1) :] or "x") or (m and before[m.end(1) :].strip() == ""):
-        return lx.country_of(m.group(1))
+    # "Dutch equipment maker X", "South Korean X": a country word, then at most three lowercase words
+    # (looked up word by word: a regex of every country name cost 150 MB and seconds to compile).
+    words = before.split()[-5:]
+    for k in range(len(words) - 1, -1, -1):
+        tail = words[k + 1 :]
+        if len(tail) > 3 or any(not w[:1].islower() for w in tail):
+            break
+        for n in (2, 1):
+            cue = " ".join(words[max(0, k - n + 1) : k + 1])
+            cue = re.sub(r"(?:-based|-owned|-headquartered)$", "", cue)
+            if lx.is_country_word(cue) and (not tail or re.search(lx.COMPANY_NOUNS_EN, " ".join(tail))):
+                return lx.country_of(cue)
     return None
 
 
