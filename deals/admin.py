@@ -315,15 +315,21 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset.filter(language=self.value()) if self.value() else queryset
 
 
+# The decision fields sit beside the article but belong to the deal's own form (HTML ``form=``):
+# a decision submits the reviewer's edits with it.
+_IN_DEAL_FORM = {"form": "deal_form"}
+
+
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2, **_IN_DEAL_FORM}),
+                             max_length=2000)  # fmt: skip
 
 
 class DuplicateForm(forms.Form):
     original = forms.ModelChoiceField(
         label=_("Original deal (id)"),
         queryset=models.Deal.objects.exclude(review_status=models.ReviewStatus.DUPLICATE),
-        widget=forms.NumberInput,
+        widget=forms.NumberInput(attrs=_IN_DEAL_FORM),
     )
 
 
@@ -439,16 +445,45 @@ class DealAdmin(SimpleHistoryAdmin):
             "review_rows": rows,
             "review_deal": deal,
             "can_review": self.has_review_permission(request),
-            "reject_form": RejectForm(),
-            "duplicate_form": DuplicateForm(),
+            # No "required" attribute: these fields are part of the deal's form, and a plain Save must
+            # not be blocked by an empty rejection reason.
+            "reject_form": RejectForm(prefix="decision", use_required_attribute=False),
+            "duplicate_form": DuplicateForm(prefix="decision", use_required_attribute=False),
             "possible_duplicates": duplicates,
         }
 
     def response_change(self, request, obj):
+        # Still inside the admin's transaction: the edits were saved just now, and a decision that
+        # is refused leaves them saved and decides nothing; an invalid form never reaches here.
+        decision = next((d for d in ("_approve", "_reject", "_duplicate") if d in request.POST), None)
+        if decision:
+            return self._decide_with_edits(request, obj, decision)
         if "_savenext" in request.POST:
             self.message_user(request, _("Saved “%(deal)s”.") % {"deal": obj}, messages.SUCCESS)
             return self._next_draft_redirect(obj)
         return super().response_change(request, obj)
+
+    def _decide_with_edits(self, request, obj, decision):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        if decision == "_approve":
+            services.deal_approve(deal=obj, user=request.user)
+            self.message_user(request, _("Saved and approved “%(deal)s”.") % {"deal": obj}, messages.SUCCESS)
+        elif decision == "_reject":
+            form = RejectForm(request.POST, prefix="decision")
+            if not form.is_valid():
+                return self._refused(request, obj, _("Your edits are saved. A rejection needs a reason."))
+            services.deal_reject(deal=obj, user=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, _("Saved and rejected “%(deal)s”.") % {"deal": obj}, messages.SUCCESS)
+        else:
+            form = DuplicateForm(request.POST, prefix="decision")
+            if not form.is_valid() or form.cleaned_data["original"].pk == obj.pk:
+                return self._refused(request, obj, _("Your edits are saved. Choose an existing deal that is not "
+                                                     "itself a duplicate."))  # fmt: skip
+            services.deal_merge(survivor=form.cleaned_data["original"], other=obj, user=request.user)
+            self.message_user(request, _("Saved and merged into deal %(id)s.") % {"id": form.cleaned_data["original"].pk},
+                              messages.SUCCESS)  # fmt: skip
+        return self._next_draft_redirect(obj)
 
     def _next_draft_redirect(self, obj):
         nxt = (

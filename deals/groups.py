@@ -15,6 +15,8 @@ REVIEWER_EDITS = {
               "sector", "deal", "dealparty", "jointventure", "amount", "governmentinvolvement", "dealsource"],
     "sources": ["article", "source"],
 }  # fmt: skip
+# Rows inside a deal a reviewer may remove while correcting it (a wrong party, amount, body).
+REVIEWER_DELETES = {"deals": ["dealparty", "jointventure", "amount", "governmentinvolvement"]}
 READ_APPS = ["deals", "sources"]
 
 
@@ -28,7 +30,7 @@ def groups_ensure(**kwargs: Any) -> None:
 
     edit_codenames = [
         f"{action}_{model}" for models in REVIEWER_EDITS.values() for model in models for action in ("add", "change")
-    ]
+    ] + [f"delete_{model}" for models in REVIEWER_DELETES.values() for model in models]
     edit = Permission.objects.using(using).filter(
         content_type__app_label__in=list(REVIEWER_EDITS), codename__in=edit_codenames
     )

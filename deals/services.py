@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from sources.extraction import deal_title
 from sources.extraction.rates import Rate, to_usd
 
 from .models import (
@@ -328,7 +329,12 @@ def deal_approve(*, deal: Deal, user: Any) -> Deal:
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     deal.review_status = ReviewStatus.APPROVED
     deal.reviewed_by, deal.reviewed_at = user, timezone.now()
-    deal.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "updated_at"])
+    fields = ["review_status", "reviewed_by", "reviewed_at", "updated_at"]
+    if "title" not in (deal.human_set_fields or []):
+        # The title follows what the reviewer left: a deleted party leaves the title with it.
+        deal.title = deal_title_from_rows(deal=deal)
+        fields.append("title")
+    deal.save(update_fields=fields)
     # Approving a draft accepts what its articles said; a source still pending (added after an
     # earlier decision) is accepted on its own, by deal_source_accept.
     _accept_article_rows(
@@ -336,6 +342,14 @@ def deal_approve(*, deal: Deal, user: Any) -> Deal:
     )
     deal_refresh_counts(deal=deal)
     return deal
+
+
+def deal_title_from_rows(*, deal: Deal) -> str:
+    """The title the deal's current parties, joint venture and kinds give."""
+    names = [p.company.name for p in deal.parties.select_related("company").order_by("id")]
+    jv = getattr(deal, "joint_venture", None)
+    kinds = list(Deal.kinds.through.objects.filter(deal=deal).order_by("id").values_list("dealkind_id", flat=True))
+    return deal_title(names, jv.company.name if jv else None, kinds)
 
 
 @transaction.atomic

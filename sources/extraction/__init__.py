@@ -28,7 +28,7 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 60_000
 TIME_BUDGET_SECONDS = 20.0
 
-__all__ = ["VERSION", "ExtractionError", "ExtractionResult", "extract", "extract_text"]
+__all__ = ["VERSION", "ExtractionError", "ExtractionResult", "deal_title", "extract", "extract_text"]
 
 
 @dataclass
@@ -257,6 +257,11 @@ def _sectors(text: str) -> list[str]:
 
 
 def _title(parties: list[dict[str, Any]], jv: dict[str, Any] | None, kinds: list[str]) -> str:
-    names = " – ".join(p["name"] for p in parties[:3]) or (jv["name"] if jv else "Unnamed parties")
+    return deal_title([p["name"] for p in parties], jv["name"] if jv else None, kinds)
+
+
+def deal_title(party_names: list[str], jv_name: str | None, kinds: list[str]) -> str:
+    """A deal's title from its parties and kinds: one definition for drafts and reviewed deals."""
+    names = " – ".join(party_names[:3]) or jv_name or "Unnamed parties"
     kind = kinds[0].replace("_", " ") if kinds else "deal"
     return f"{names}: {kind}"[:300]

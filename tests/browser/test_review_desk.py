@@ -33,9 +33,17 @@ def test_a_reviewer_corrects_an_amount_approves_and_finds_the_deal_published(liv
     page.click("input[name=_continue]")
     assert "changed successfully" in page.locator(".messagelist").inner_text()
 
-    page.click("input[name=approve]")
+    # Issue 13, point 1: edit, tick Delete on a wrong party, and click Approve without saving first.
+    page.select_option("#id_destination_country", "DE")
+    wrong = deal.parties.order_by("id").last()
+    row = page.locator(f"input[name$='-id'][value='{wrong.pk}']").get_attribute("name").rsplit("-", 1)[0]
+    page.check(f"input[name='{row}-DELETE']")
+    page.click("button[name=_approve]")
+    page.wait_for_load_state()
     deal.refresh_from_db()
     assert deal.review_status == ReviewStatus.APPROVED
+    assert deal.destination_country == "DE"
+    assert not deal.parties.filter(pk=wrong.pk).exists()
     assert "amounts" in deal.human_set_fields
     assert Amount.objects.get(deal=deal).value == Decimal("55000000")
 

@@ -1,5 +1,7 @@
 """Findings of the attack run (issue 17) that are not about extraction, one test each."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
@@ -50,6 +52,9 @@ def test_a_retry_gives_one_more_attempt_not_a_fresh_count(settings):
 def test_ingest_exits_non_zero_when_every_input_failed(tmp_path):
     with pytest.raises(CommandError, match="every input failed"):
         call_command("ingest", str(tmp_path / "missing.txt"), "--sync")
+    from tracker.celery import app
+
+    assert app.conf.task_always_eager == (not os.environ.get("REDIS_URL"))  # --sync did not stay on
 
 
 def test_extract_exits_non_zero_when_every_input_failed(tmp_path):

@@ -158,6 +158,64 @@ def test_a_reextraction_never_overwrites_fields_a_reviewer_edited_in_the_admin(c
     assert list(draft.amounts.values_list("value", flat=True)) == [Decimal("60000000.00")]
 
 
+def _change_form_data(client, deal) -> tuple[str, dict]:
+    """The draft page's form as the browser would submit it untouched."""
+    url = f"/admin/deals/deal/{deal.pk}/change/"
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(kinds=[k.code for k in deal.kinds.all()], sectors=[s.pk for s in deal.sectors.all()],
+                signed_on=str(deal.signed_on or ""), duplicate_of="", summary=deal.summary or "",
+                place=deal.place or "", destination_country=deal.destination_country or "")  # fmt: skip
+    data.update(inline_management(page, deal))
+    return url, data
+
+
+def test_approve_saves_the_unsaved_edits_in_the_same_step(client, draft, reviewer):
+    """Issue 13, point 1: set the destination, tick Delete on a wrong party, click Approve."""
+    client.force_login(reviewer)
+    url, data = _change_form_data(client, draft)
+    data["destination_country"] = "DE"
+    wrong = draft.parties.get(company__name="가나다전자")
+    index = next(
+        k.split("-")[1] for k, v in data.items() if k.startswith("parties-") and k.endswith("-id") and v == wrong.pk
+    )
+    data[f"parties-{index}-DELETE"] = "on"
+    data["_approve"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    draft.refresh_from_db()
+    assert draft.review_status == ReviewStatus.APPROVED
+    assert draft.destination_country == "DE"
+    assert not draft.parties.filter(pk=wrong.pk).exists()
+    assert "가나다전자" not in draft.title  # the title follows the parties left
+
+
+def test_an_invalid_form_approves_nothing_and_shows_its_errors(client, draft, reviewer):
+    client.force_login(reviewer)
+    url, data = _change_form_data(client, draft)
+    data["signed_on"] = "not a date"
+    data["_approve"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.review_status == ReviewStatus.DRAFT
+
+
+def test_reject_without_a_reason_keeps_the_edits_and_decides_nothing(client, draft, reviewer):
+    client.force_login(reviewer)
+    url, data = _change_form_data(client, draft)
+    data["place"] = "Hamburg"
+    data["_reject"] = "1"
+    client.post(url, data)
+    draft.refresh_from_db()
+    assert draft.review_status == ReviewStatus.DRAFT and draft.place == "Hamburg"
+    data["decision-reason"] = "A rumour"
+    client.post(url, data)
+    draft.refresh_from_db()
+    assert draft.review_status == ReviewStatus.REJECTED and draft.rejection_reason == "A rumour"
+
+
 def inline_management(page, deal) -> dict:
     """The POST data of every inline formset on the change page, as the browser would send it."""
     data = {}
@@ -185,13 +243,13 @@ def test_the_draft_page_highlights_evidence_and_escapes_the_article(client, draf
     html = client.get(f"/admin/deals/deal/{draft.pk}/change/").content.decode()
     assert re.search(r'<mark class="evidence ev-amounts" id="ev-\d+"[^>]*>€50m</mark>', html)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert 'name="approve"' in html and "Save and next draft" in html
+    assert 'name="_approve"' in html and 'form="deal_form"' in html and "Save and next draft" in html
 
 
 def test_a_viewer_sees_the_draft_but_cannot_decide(client, draft, viewer):
     client.force_login(viewer)
     html = client.get(f"/admin/deals/deal/{draft.pk}/change/").content.decode()
-    assert "€50m" in html and 'name="approve"' not in html
+    assert "€50m" in html and 'name="_approve"' not in html
     assert client.post(f"/admin/deals/deal/{draft.pk}/approve/").status_code == 403
     draft.refresh_from_db()
     assert draft.review_status == ReviewStatus.DRAFT

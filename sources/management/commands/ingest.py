@@ -35,12 +35,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["sync"]:
-            from tracker.celery import app
+        from tracker.celery import app
 
+        eager = app.conf.task_always_eager
+        if options["sync"]:
             app.conf.task_always_eager = True
         elif settings.REDIS_URL:
             self._check_broker()
+        try:
+            self._ingest(options)
+        finally:
+            # Called in-process (call_command, tests), --sync must not leave every later task eager.
+            app.conf.task_always_eager = eager
+
+    def _ingest(self, options) -> None:
         items = _expand(options["inputs"])
         counts: Counter[str] = Counter()
         failures: list[tuple[str, str]] = []
