@@ -76,13 +76,19 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         words = list(_words(kiwi().tokenize(sentence), a))
         prev_core = ""
         pending: tuple[int, list, str] | None = None  # a bare proper noun that the next word may continue
+
+        def flush(entry: tuple[int, list, str] | None) -> None:
+            """Read a held bare word as a name on its own: the next word did not continue it."""
+            if entry:
+                i0, core0, before = entry
+                cue = lx.country_of(before) if _is_country(before) else None
+                found = _candidate(sentence, a, core0, words, i0, prev_core=before, cue_country=cue)
+                if found:
+                    out.append(found)
+
         for i, word in enumerate(words):
             if not word:
-                if pending:
-                    found = _candidate(sentence, a, pending[1], words, pending[0], prev_core=pending[2],
-                                       cue_country=lx.country_of(pending[2]) if _is_country(pending[2]) else None)  # fmt: skip
-                    if found:
-                        out.append(found)
+                flush(pending)
                 pending, prev_core = None, ""
                 continue
             core = []
@@ -92,6 +98,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 else:
                     break
             if not core:
+                flush(pending)
                 prev_core, pending = "", None
                 continue
             cued = bool(prev_core) and (_is_country(prev_core) or re.search(lx.COMPANY_NOUNS_KO + r"$", prev_core))
@@ -102,11 +109,8 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
             ):
                 # "노르트카벨 시스테메와", "Nordkabel Systeme": one name written in two words.
                 core = pending[1] + core
-            elif pending:
-                found = _candidate(sentence, a, pending[1], words, pending[0], prev_core=pending[2],
-                                   cue_country=lx.country_of(pending[2]) if _is_country(pending[2]) else None)  # fmt: skip
-                if found:
-                    out.append(found)
+            else:
+                flush(pending)
             pending = None
             whole = sentence[core[0].start : core[-1].end]
             if bare and not (_is_country(whole) or _PLACE_END.search(whole) or lx.is_government_name(whole)) \
