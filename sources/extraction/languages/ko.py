@@ -77,18 +77,9 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
         prev_core = ""
         pending: tuple[int, list, str] | None = None  # a bare proper noun that the next word may continue
 
-        def flush(entry: tuple[int, list, str] | None) -> None:
-            """Read a held bare word as a name on its own: the next word did not continue it."""
-            if entry:
-                i0, core0, before = entry
-                cue = lx.country_of(before) if _is_country(before) else None
-                found = _candidate(sentence, a, core0, words, i0, prev_core=before, cue_country=cue)
-                if found:
-                    out.append(found)
-
         for i, word in enumerate(words):
             if not word:
-                flush(pending)
+                out.extend(_held(sentence, a, words, pending))
                 pending, prev_core = None, ""
                 continue
             core = []
@@ -98,7 +89,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 else:
                     break
             if not core:
-                flush(pending)
+                out.extend(_held(sentence, a, words, pending))
                 prev_core, pending = "", None
                 continue
             cued = bool(prev_core) and (_is_country(prev_core) or re.search(lx.COMPANY_NOUNS_KO + r"$", prev_core))
@@ -110,7 +101,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 # "노르트카벨 시스테메와", "Nordkabel Systeme": one name written in two words.
                 core = pending[1] + core
             else:
-                flush(pending)
+                out.extend(_held(sentence, a, words, pending))
             pending = None
             whole = sentence[core[0].start : core[-1].end]
             if bare and not (_is_country(whole) or _PLACE_END.search(whole) or lx.is_government_name(whole)) \
@@ -147,6 +138,16 @@ def _list_members(sentence: str, a: int, accepted: set[str]) -> list[Name]:
             s = a + m.start() + pos
             out.append(Name(s, s + len(item), item))
     return out
+
+
+def _held(sentence: str, a: int, words: list, entry: tuple[int, list, str] | None) -> list[Name]:
+    """A held bare word read as a name on its own: the next word did not continue it."""
+    if not entry:
+        return []
+    i, core, before = entry
+    cue = lx.country_of(before) if _is_country(before) else None
+    found = _candidate(sentence, a, core, words, i, prev_core=before, cue_country=cue)
+    return [found] if found else []
 
 
 def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_core: str,
