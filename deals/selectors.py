@@ -1,5 +1,7 @@
 """Read-side queries for public pages: only approved deals ever leave here."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
@@ -61,8 +63,18 @@ def public_choice_ids() -> dict[str, list[int]]:
     return cache.get_or_set(CHOICES_CACHE_KEY, build, CHOICES_TTL)
 
 
+PUBLIC_VERSION_KEY = "deals:public-version"
+
+
+def public_version() -> str:
+    """A stamp that changes with every review decision: cached public views put it in their key,
+    so a decision is seen at once by every process that shares the cache (``CACHE_URL``)."""
+    return cache.get_or_set(PUBLIC_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
 def choices_changed() -> None:
     cache.delete(CHOICES_CACHE_KEY)
+    cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 DENSE_FRACTION = 0.01

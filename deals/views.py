@@ -1,9 +1,14 @@
 """Public pages: approved deals only. Drafts, rejected and duplicate deals answer 404 here."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import charts
@@ -11,7 +16,7 @@ from .export import csv_rows, export_queryset
 from .filters import SORTS, DealFilterSet
 from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
 from .pagination import EstimatedCountPaginator
-from .selectors import public_deals
+from .selectors import public_deals, public_version
 
 PER_PAGE_DEFAULT = 25
 PER_PAGE_MAX = 100
@@ -31,8 +36,14 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("sort"):
         qs = qs.order_by(*SORTS["-date"])
     if request.GET.get("export") == "csv":
+        slot = _export_slot(request)
+        if slot is None:
+            return HttpResponse(
+                "An export of yours is still running; try again when it has finished.\n",
+                status=429, content_type="text/plain; charset=utf-8", headers={"Retry-After": "30"},
+            )  # fmt: skip
         rows = export_queryset(qs).iterator(chunk_size=2000)
-        response = StreamingHttpResponse(csv_rows(rows, bom=request.GET.get("bom") == "1"),
+        response = StreamingHttpResponse(_Released(csv_rows(rows, bom=request.GET.get("bom") == "1"), slot),
                                          content_type="text/csv; charset=utf-8")  # fmt: skip
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="deals-{stamp}.csv"'
@@ -83,10 +94,54 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def stats(request: HttpRequest) -> HttpResponse:
-    """Charts of the approved deals the listing's filters select (same URL parameters)."""
+    """Charts of the approved deals the listing's filters select (same URL parameters), cached per
+    filter and language until the next review decision (an unfiltered /stats/ took 4.5 s)."""
     filterset = DealFilterSet(request.GET, queryset=Deal.objects.filter(review_status=ReviewStatus.APPROVED))
     if not filterset.is_valid():
         return render(request, "deals/stats.html", {"filter": filterset, "data": None}, status=400)
+    canonical = "&".join(f"{k}={v}" for k, values in sorted(request.GET.lists()) for v in sorted(values))
+    key = f"deals:stats:{public_version()}:{get_language()}:{hashlib.sha256(canonical.encode()).hexdigest()}"
+    data = cache.get(key)
+    if data is None:
+        data = charts.chart_data(filterset.qs)
+        cache.set(key, data, settings.STATS_CACHE_SECONDS)
     query = request.GET.urlencode()
-    return render(request, "deals/stats.html", {"filter": filterset, "data": charts.chart_data(filterset.qs),
-                                                "query": query})  # fmt: skip
+    return render(request, "deals/stats.html", {"filter": filterset, "data": data, "query": query})
+
+
+def _export_slot(request: HttpRequest) -> str | None:
+    """Take one of the client's concurrent export slots, or None when all are in use: two large
+    exports at once starved the workers that serve everyone else."""
+    key = f"deals:exports:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, settings.EXPORT_SLOT_SECONDS)
+    try:
+        taken = cache.incr(key)
+    except ValueError:  # the counter expired between add and incr
+        cache.set(key, 1, settings.EXPORT_SLOT_SECONDS)
+        taken = 1
+    if taken > settings.EXPORTS_PER_CLIENT:
+        cache.decr(key)
+        return None
+    return key
+
+
+class _Released:
+    """The export's rows; the slot is given back once, when the stream ends or the server closes
+    the response (a client that went away, even before the first row)."""
+
+    def __init__(self, rows, key: str):
+        self.rows, self.key, self.done = rows, key, False
+
+    def __iter__(self):
+        try:
+            yield from self.rows
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self.done:
+            self.done = True
+            try:
+                cache.decr(self.key)
+            except ValueError:  # the slot expired meanwhile
+                pass

@@ -204,6 +204,11 @@ if CACHE_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
                     "KEY_PREFIX": "tracker"}
     }  # fmt: skip
+# Public /stats/ results are cached per filter until the next review decision, at most this long.
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 600)
+# Concurrent CSV exports per client address (a 429 past that), and how long a slot may be held.
+EXPORTS_PER_CLIENT = env_int("EXPORTS_PER_CLIENT", 2)
+EXPORT_SLOT_SECONDS = env_int("EXPORT_SLOT_SECONDS", 1800)
 # Language analysers a worker loads before forking its pool (the others load on first use).
 EXTRACTION_PRELOAD = [c for c in os.environ.get("EXTRACTION_PRELOAD", "ko,en").split(",") if c.strip()]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tracker")

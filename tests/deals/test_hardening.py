@@ -77,3 +77,40 @@ def test_with_a_cache_url_every_process_shares_one_cache(settings):
     cache.set("shared-probe", "seen by every process", 30)
     raw = redis.Redis.from_url(os.environ["CACHE_URL"])
     assert any(b"shared-probe" in key for key in raw.keys("*shared-probe*"))
+
+
+def test_a_second_concurrent_export_from_one_client_gets_a_429_until_the_first_ends(client, settings):
+    settings.EXPORTS_PER_CLIENT = 1
+    first = client.get("/deals/", {"export": "csv"})
+    assert first.status_code == 200 and first.streaming
+    second = client.get("/deals/", {"export": "csv"})
+    assert second.status_code == 429 and second["Retry-After"]
+    b"".join(first.streaming_content)
+    first.close()
+    third = client.get("/deals/", {"export": "csv"})
+    assert third.status_code == 200
+    third.close()  # a client that goes away mid-stream gives its slot back too
+    assert client.get("/deals/", {"export": "csv"}).status_code == 200
+
+
+def test_stats_are_cached_per_filter_and_a_review_decision_refreshes_them(client, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import User
+
+    from deals.services import deal_approve, draft_upsert
+    from tests.factories import article, result
+
+    (deal,) = draft_upsert(article=article(), result=result())
+    first = client.get("/stats/").content.decode()
+    assert "Invented Robotics" not in first
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get("/stats/").status_code == 200
+    with CaptureQueriesContext(connection) as other_filter:
+        assert client.get("/stats/", {"sector": ""}).status_code == 200
+    assert len(cached) < len(other_filter)  # the same filter is served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_approve(deal=deal, user=User.objects.create_user("r"))
+    after = client.get("/stats/").content.decode()
+    assert "robotics" in after.lower()  # the approved deal's sector is now charted
