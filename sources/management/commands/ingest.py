@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from sources.models import ArticleStatus, Origin
-from sources.services import ArticleRefused, article_receive, article_receive_url
+from sources.services import ArticleRefused, article_receive, article_receive_url, articles_requeue_stuck
 
 SUFFIXES = {".txt", ".html", ".htm"}
 
@@ -43,6 +43,11 @@ class Command(BaseCommand):
         elif settings.REDIS_URL:
             self._check_broker()
         try:
+            if app.conf.task_always_eager:
+                # No beat runs in-process: an earlier run killed midway left its article "processing".
+                stuck = articles_requeue_stuck()
+                if stuck:
+                    self.stdout.write(f"{stuck} article(s) left unfinished by an interrupted run: processed again")
             self._ingest(options)
         finally:
             # Called in-process (call_command, tests), --sync must not leave every later task eager.
