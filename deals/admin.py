@@ -585,7 +585,10 @@ class DealAdmin(SimpleHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         approved = review.with_compared_relations(
-            models.Deal.objects.filter(review_status=models.ReviewStatus.APPROVED).exclude(extracted={})
+            # People's decisions only: the demo's automatic approvals would flatter the extractor.
+            models.Deal.objects.filter(
+                review_status=models.ReviewStatus.APPROVED, decided_by=models.DecidedBy.PERSON
+            ).exclude(extracted={})
         ).order_by("-reviewed_at", "-id")[: self.CORRECTIONS_SAMPLE]
         stats = review.correction_stats(approved)
         versions = []

@@ -69,6 +69,14 @@ class ReviewStatus(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
 
 
+class DecidedBy(models.TextChoices):
+    """Who or what made a review decision: only people's decisions measure the extractor."""
+
+    PERSON = "person", _("A reviewer")
+    DEMO = "demo", _("The demo loader")
+    IMPORT = "import", _("A spreadsheet import")
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
@@ -308,6 +316,7 @@ class Deal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=10, choices=DecidedBy.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -27,6 +27,7 @@ from .models import (
     DealKindCode,
     DealParty,
     DealSource,
+    DecidedBy,
     Evidence,
     GovernmentBody,
     GovernmentBodyAlias,
@@ -324,12 +325,12 @@ def deal_mark_human_set(*, deal: Deal, fields: list[str]) -> None:
 
 
 @transaction.atomic
-def deal_approve(*, deal: Deal, user: Any) -> Deal:
+def deal_approve(*, deal: Deal, user: Any, decided_by: str = DecidedBy.PERSON) -> Deal:
     transaction.on_commit(choices_changed)  # the public filter choices may change
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     deal.review_status = ReviewStatus.APPROVED
-    deal.reviewed_by, deal.reviewed_at = user, timezone.now()
-    fields = ["review_status", "reviewed_by", "reviewed_at", "updated_at"]
+    deal.reviewed_by, deal.reviewed_at, deal.decided_by = user, timezone.now(), decided_by
+    fields = ["review_status", "reviewed_by", "reviewed_at", "decided_by", "updated_at"]
     if "title" not in (deal.human_set_fields or []):
         # The title follows what the reviewer left: a deleted party leaves the title with it.
         deal.title = deal_title_from_rows(deal=deal)
@@ -385,8 +386,9 @@ def deal_reject(*, deal: Deal, user: Any, reason: str) -> Deal:
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     deal.review_status = ReviewStatus.REJECTED
     deal.rejection_reason = reason.strip()
-    deal.reviewed_by, deal.reviewed_at = user, timezone.now()
-    deal.save(update_fields=["review_status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    deal.reviewed_by, deal.reviewed_at, deal.decided_by = user, timezone.now(), DecidedBy.PERSON
+    deal.save(update_fields=["review_status", "rejection_reason", "reviewed_by", "reviewed_at", "decided_by",
+                             "updated_at"])  # fmt: skip
     return deal
 
 
@@ -412,8 +414,9 @@ def deal_mark_duplicate(*, deal: Deal, original: Deal, user: Any) -> Deal:
         _accept_article_rows(deal=original, article_ids=list(accepted))
     deal.review_status = ReviewStatus.DUPLICATE
     deal.duplicate_of = original
-    deal.reviewed_by, deal.reviewed_at = user, timezone.now()
-    deal.save(update_fields=["review_status", "duplicate_of", "reviewed_by", "reviewed_at", "updated_at"])
+    deal.reviewed_by, deal.reviewed_at, deal.decided_by = user, timezone.now(), DecidedBy.PERSON
+    deal.save(update_fields=["review_status", "duplicate_of", "reviewed_by", "reviewed_at", "decided_by",
+                             "updated_at"])  # fmt: skip
     deal_refresh_counts(deal=original)
     return deal
 

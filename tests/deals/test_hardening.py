@@ -116,16 +116,13 @@ def test_stats_are_cached_per_filter_and_a_review_decision_refreshes_them(client
     assert "robotics" in after.lower()  # the approved deal's sector is now charted
 
 
-def test_an_in_process_run_killed_midway_is_finished_by_the_next_run(
-    tmp_path, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.usefixtures("in_process_tasks")
+def test_an_in_process_run_killed_midway_is_finished_by_the_next_run(tmp_path, django_capture_on_commit_callbacks):
     import datetime as dt
     from pathlib import Path
 
     from django.utils import timezone
 
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        pytest.skip("an in-process run is the embedded default's (no broker)")
     demo = sorted((Path(__file__).resolve().parents[2] / "demo" / "articles").glob("*.txt"))
     stuck = Article.objects.create(
         raw=demo[0].read_bytes(), content_hash="d" * 64, filename=demo[0].name, status=ArticleStatus.PROCESSING,

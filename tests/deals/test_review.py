@@ -339,6 +339,31 @@ def test_the_corrections_page_measures_what_reviewers_changed(client, draft, rev
     assert ("amounts", "changed") in dict(page.context["corrections"])
 
 
+def test_the_corrections_page_counts_people_not_the_demo(client, draft, reviewer):
+    from deals.models import DecidedBy
+
+    deal_approve(deal=draft, user=reviewer, decided_by=DecidedBy.DEMO)
+    client.force_login(reviewer)
+    page = client.get("/admin/deals/deal/corrections/")
+    assert page.context["stats"].deals == 0 and page.context["versions"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_leaves_drafts_to_review_and_marks_its_own_approvals(settings):
+    from django.core.management import call_command
+
+    from deals.models import DecidedBy
+    from tracker.celery import app
+
+    settings.DEBUG = True
+    eager = app.conf.task_always_eager
+    call_command("demo", "--username", "demo-admin")
+    assert app.conf.task_always_eager == eager
+    approved = Deal.objects.filter(review_status=ReviewStatus.APPROVED)
+    assert approved.exists() and Deal.objects.filter(review_status=ReviewStatus.DRAFT).exists()
+    assert set(approved.values_list("decided_by", flat=True)) == {DecidedBy.DEMO}
+
+
 def test_worker_writes_are_in_the_history_with_their_reason(draft):
     record = draft.history.latest()
     assert record.history_user is None and record.history_change_reason == "extractor test-1"

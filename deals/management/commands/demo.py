@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from deals.models import Deal, ReviewStatus
+from deals.models import Deal, DecidedBy, ReviewStatus
 from deals.services import deal_approve
 from sources.models import Origin
 from sources.services import article_receive
@@ -17,7 +17,7 @@ DEMO_DIR = Path(settings.BASE_DIR) / "demo" / "articles"
 
 
 class Command(BaseCommand):
-    help = "Ingest the demo articles (in-process), approve their drafts, and create a local admin account."
+    help = "Ingest the demo articles (in-process), approve about half their drafts, and create a local admin account."
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
@@ -28,10 +28,13 @@ class Command(BaseCommand):
             raise CommandError("The demo command is for local development (DEBUG=1) only.")
         from tracker.celery import app
 
-        app.conf.task_always_eager = True  # the demo needs no broker
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True  # the demo needs no broker
         files = sorted(DEMO_DIR.glob("*.txt"))
-        for path in files:
-            article_receive(raw=path.read_bytes(), origin=Origin.FILE, filename=path.name)
+        try:
+            for path in files:
+                article_receive(raw=path.read_bytes(), origin=Origin.FILE, filename=path.name)
+        finally:
+            app.conf.task_always_eager = eager  # called in-process, the flag must not outlive the command
         User = get_user_model()
         password = secrets.token_urlsafe(9)
         user, _ = User.objects.get_or_create(username=options["username"], defaults={"email": "admin@localhost"})
@@ -39,10 +42,14 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         if not options["no_approve"]:
-            for deal in Deal.objects.filter(
+            # About half are approved, so the public side has something to show and the review desk
+            # something to review; the demo's approvals are marked as the demo's, not a person's.
+            drafts = Deal.objects.filter(
                 review_status=ReviewStatus.DRAFT, sources__article__filename__in=[f.name for f in files]
-            ).distinct():
-                deal_approve(deal=deal, user=user)
+            ).distinct().order_by("id")  # fmt: skip
+            for n, deal in enumerate(drafts):
+                if n % 2 == 0:
+                    deal_approve(deal=deal, user=user, decided_by=DecidedBy.DEMO)
         total = Deal.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demo data: {len(files)} articles, {total} deals."))
         address = os.environ.get("ADDRESS", "127.0.0.1:8000")
