@@ -382,6 +382,10 @@ class EntityFinder:
         patterns = [
             rf"합작\s?(?:법인|회사)(?:인|명은|명|은)?\s?['‘\"“]?({KO_WORD})['’\"”]?",
             rf"({KO_WORD})['’\"”]?(?:이라는|라는)\s합작",
+            # 「가나펀드(GNF)」를 설립하고 / 가나개발(GND)을 공동 설립: the new entity a deal sets up, named in
+            # quotes or with its abbreviation (a bare "공장을 설립" names nothing).
+            rf"[「『‘“]({KO_WORD})(?:\([A-Z]{{2,10}}\))?[」』’”](?:를|을)\s(?:공동\s?)?설립",
+            rf"({KO_WORD})\([A-Z]{{2,10}}\)(?:를|을)\s(?:공동\s?)?설립",
             rf"(?:joint venture|new company|venture|JV)(?:,|\s(?:called|named))\s(?:to be named\s|will be named\s|called\s|named\s)?({EN_NAME}(?:,?\s{lx.EN_LEGAL})?)",
             r"(?:СП|[Сс]овместн\w+ предприяти\w+)\s((?:ООО\s)?«[^»]{2,60}»)",
             r"(?:设立|成立|合资公司)\s?([\u4e00-\u9fffA-Za-z]{2,20}?(?:有限公司|股份有限公司))",

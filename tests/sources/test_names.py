@@ -198,3 +198,16 @@ def test_a_dutch_legal_form_keeps_its_dots():
     text = "Veldkamp Optics B.V. signed a supply agreement with Hanbit Lens Co., Ltd. worth $3 million."
     names = [p["name"] for d in extract_text(text).deals for p in d["parties"]]
     assert "Veldkamp Optics B.V." in names
+
+
+def test_a_quoted_entity_a_deal_sets_up_is_its_joint_venture():
+    text = "산업부는 독일 하르텐베르크와 「한독미래펀드(HDF)」를 설립하고 출자계약을 체결했다."
+    (deal,) = extract_text(text).deals
+    assert deal["joint_venture"]["name"] == "한독미래펀드"
+    assert "하르텐베르크" in {p["name"] for p in deal["parties"]}
+
+
+def test_a_factory_set_up_is_no_joint_venture():
+    text = "경기도는 독일 하르텐베르크와 공장을 설립하는 투자협약을 체결했다."
+    deals = extract_text(text).deals
+    assert deals and deals[0]["joint_venture"] is None
