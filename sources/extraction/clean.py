@@ -61,8 +61,8 @@ _SOFT_WRAP_RE = re.compile(r"(?<=[가-힣,])\n(?=[가-힣0-9A-Za-z])")
 
 
 def _unwrap(text: str) -> str:
-    """Join lines a broadcaster's script or a narrow column wrapped mid-sentence ("경상북도는 그저께\n일본
-    아사히글라스와 2억 달러,\n..."): only runs of three or more short lines where some line ends a
+    """Join lines a broadcaster's script or a narrow column wrapped mid-sentence ("도는 지난 3일\n독일
+    로텐바흐와 5천만 달러,\n..."): only runs of three or more short lines where some line ends a
     sentence, so headlines and menus stay apart."""
     out = []
     for block in re.split(r"(\n\s*\n)", text):

@@ -224,7 +224,7 @@ class EntityFinder:
         t = self.text
         for m in lx.rx(rf"({EN_NAME}),?\s({lx.EN_LEGAL})(?![\w])").finditer(t):
             raw = m.group(1)
-            if re.search(r"[.:]\s", raw):  # "DETTINGEN/ERMS. Die X AG": the name starts after the break
+            if re.search(r"[.:]\s", raw):  # "MUSTERSTADT/KREIS. Die X AG": the name starts after the break
                 raw = re.split(r"[.:]\s", raw)[-1]
             base = _clean_en(raw)
             if not base or base in _demonym_words() or _is_gov_name(base):
@@ -309,16 +309,16 @@ class EntityFinder:
         t = self.text
         for name in lx.KO_PROVINCES:
             full = next((f for f, short in lx.KO_PROVINCE_SHORT.items() if short == name and f in t), None)
-            for m in (_Found(i, i + len(name)) for i in _occurrences(t, name)):
+            for i in _occurrences(t, name):
                 # "전남도" after "전라남도": the same province, so an alias of it.
-                self.add("government", name, m.start(), country="KR", alias=full)
+                self.add("government", name, i, country="KR", alias=full)
         for m in lx.rx(rf"(?<![가-힣])({lx.KO_NATIONAL})").finditer(t):
             self.add("government", m.group(1), m.start(), country="KR")
         # Ministries and offices by their shape, past names included (지식경제부, 산자부, 중소기업청).
         for m in re.finditer(r"(?<![가-힣])([가-힣]{2,9}(?:부|청|처))(?=\s|[은는이가와과의에,·]|장관|차관|청장)", t):
             if not lx.KO_NOT_BODIES.search(m.group(1)):
                 self.add("government", m.group(1), m.start(), country="KR")
-        # "Department of Commerce", "Government of Karnataka", "Department for Business, Innovation & Skills"
+        # "Department of Energy", "Government of Westland", "Department for Trade, Skills & Growth"
         for m in re.finditer(
             r"((?:U\.S\.|US|UK|[A-Z][a-z]+)\s)?((?:Department|Government|Office|Agency|Council)\s(?:of|for)\s"
             r"(?:the\s)?[A-Z][\w]*(?:(?:,\s|\sand\s|\s&\s|\s)[A-Z][\w]*)*)(?:\s\(([A-Z]{2,8})\))?",
@@ -468,9 +468,9 @@ class EntityFinder:
                     ):
                         e.aliases.add(first)
             for form in e.forms():
-                for m in (_Found(i, i + len(form)) for i in _occurrences(t, form)):
-                    if (m.start(), m.end()) not in e.spans:
-                        e.spans.append((m.start(), m.end()))
+                for i in _occurrences(t, form):
+                    if (i, i + len(form)) not in e.spans:
+                        e.spans.append((i, i + len(form)))
             e.spans.sort()
 
     def _drop_overlaps(self) -> None:
@@ -575,19 +575,6 @@ _FORM_COUNTRIES = [
     (re.compile(r"^[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司)$"), "CN"),
     (re.compile(r"(?i)\b(?:pvt\.?\s*ltd|private\s+limited)\b"), "IN"),
 ]
-
-
-class _Found(tuple):
-    """(start, end) with the two ``re.Match`` methods the loops above read."""
-
-    def __new__(cls, start: int, end: int):
-        return super().__new__(cls, (start, end))
-
-    def start(self) -> int:
-        return self[0]
-
-    def end(self) -> int:
-        return self[1]
 
 
 def _occurrences(text: str, needle: str) -> list[int]:

@@ -186,7 +186,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             if not named:
                 owners = [prev]
             elif not prev.companies or len(named) >= 2:
-                # "프랑스 기업 7곳이 ... 체결했다. 기업은 A 4억달러를 비롯 B ...": the parties follow
+                # "독일 기업 5곳이 ... 체결했다. 기업은 A 3억달러를 비롯 B ...": the parties follow
                 # (or the deal's fund is named first and its managers A, B, C in the next sentence).
                 prev.companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
                 owners = [prev]

@@ -97,29 +97,8 @@ def country_cues() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def country_regex() -> re.Pattern[str]:
-    return re.compile(_trie_pattern([c for c, _ in country_cues() if len(c) >= 2 or not c.isascii()]))
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """One regex for many words, as a trie ("Korea|Korean" → "Korea(?:n)?"): a flat alternation of
-    1,500 country names compiled to ~150 MB across the patterns that embed it, and was slow to scan.
-    Longest match first, as the flat alternation (sorted longest first) did."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return "(?:" + build(trie) + ")"
+    alts = "|".join(re.escape(c) for c, _ in country_cues() if len(c) >= 2 or not c.isascii())
+    return re.compile(rf"(?:{alts})")
 
 
 @lru_cache(maxsize=1)
@@ -310,7 +289,7 @@ Letter Intent Act Rs Crore Crores Lakh Million Billion Trillion Large Small Medi
 )
 
 
-# A sentence that sums up many deals ("7곳과 모두 4억5천만 달러", "a total of 12 agreements") is a
+# A sentence that sums up many deals ("9곳과 모두 3억 달러", "a total of 12 agreements") is a
 # statistic: it opens no deal of its own when it names no party.
 TOTALS_RE = re.compile(
     r"(?:지난해|작년|지금까지|올해\s?들어|last year|so far|to date|昨年|去年|в прошлом году|im vergangenen Jahr).*"

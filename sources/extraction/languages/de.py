@@ -1,6 +1,6 @@
 """German: every noun is capitalised, so a capital alone says little. A name is a capitalised run
 where a party stands that also looks like a name: a word with an inner capital or in capitals
-(ElringKlinger, ABT), a legal form after it (AG, GmbH), or several capitalised words none of
+(WerkTech, KLM), a legal form after it (AG, GmbH), or several capitalised words none of
 which ends like a German common noun (-ung, -heit, -schaft ...)."""
 
 import re

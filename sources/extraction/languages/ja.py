@@ -2,7 +2,7 @@
 offline), in its longest split so a company name stays one word.
 
 A name is a run of nouns that holds a proper noun (固有名詞, not a place or a person) or that a
-company noun just before it introduces ("新素材メーカー、X"), standing where a party stands
+company noun just before it introduces ("化学メーカー、X"), standing where a party stands
 (before は/が/と/の/、/(…)). Places (…道, …県, ホテル), persons (人名, a title after) and public
 bodies (…部, …省, …庁) are not names.
 """
@@ -90,8 +90,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     return out
 
 
-def _is_country(word: str) -> bool:
-    return lx.is_country_word(word)
+_is_country = lx.is_country_word
 
 
 def _country_before(before: str) -> str | None:

@@ -55,7 +55,7 @@ def _words(tokens, base: int):
     group: list = []
     for t in tokens:
         if t.tag in ("SP", "SF", "SSO", "SSC", "SE"):
-            # "달러,베르나": a comma with no space still ends a word
+            # "달러,로텐바흐": a comma with no space still ends a word
             if group:
                 yield group
             yield []  # punctuation: no name runs across it
@@ -98,7 +98,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 any(t.tag in _PROPER_TAGS for t in core[:1])
                 or _PARTY_AFTER.match(sentence[core[-1].end : core[-1].end + 8])
             ):
-                # "노르트카벨 시스테메와", "Nordkabel Systeme": one name written in two words.
+                # "로텐바흐 하이드롤릭과", "Rotenbach Hydraulik": one name written in two words.
                 core = pending[1] + core
             else:
                 out.extend(_held(sentence, a, words, pending))
@@ -158,7 +158,7 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         m = re.search(r"(?:과|와|는|은|을|를|의|에게|로부터)$", core[-1].form)
         if m and len(core[-1].form) - len(m.group()) >= 2:
             glued_particle = True
-    # "썬프로로시스템사에서": the glued 사 says company and is not part of the name.
+    # "가람프로텍사에서": the glued 사 says company and is not part of the name.
     glued_company = len(core) > 1 and core[-1].form in ("사", "측") and core[-1].tag in ("NNG", "XSN", "NNB")
     if glued_company:
         core = core[:-1]
@@ -174,9 +174,9 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     if len(name) < 2 or name.isdigit() or re.match(r"^\d", name):
         return None
     plural = any(t.tag == "XSN" and t.form == "들" for t in core)
-    before_sum = bool(_SUM_AFTER.match(after))  # "부이그 4억6백만달러를 비롯 까르푸 2억..."
+    before_sum = bool(_SUM_AFTER.match(after))  # "로텐바흐 3억달러를 비롯 케일런 2억..."
     if " " in name and (_GENERIC.match(name.split()[-1]) or _COMMON_TAIL.search(name)):
-        return None  # "자크 시라크 프랑스 대통령", "X 관계자": a person or a phrase, not a name
+        return None  # "장 뒤부아 프랑스 대통령", "X 관계자": a person or a phrase, not a name
     party_slot = bool(_PARTY_AFTER.match(after))
     # A common noun ("자동차", "기업들") is no name; an unknown word Kiwi calls a common noun is one
     # when a cue introduces it and it stands where a party stands ("미국 펠리온과").
@@ -196,7 +196,7 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     ):
         return None
     if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
-        return None  # a person: "홍길동 사장", "혼보겐니치(本坊健一) 사장"
+        return None  # a person: "홍길동 사장", "야마다 다로(山田太郎) 사장"
     return Name(a + s, a + e, name, cue_country)
 
 
@@ -207,11 +207,10 @@ _SURNAMES = set(
 
 
 def _looks_like_person(name: str, core, after: str) -> bool:
-    """ "김희용 동양물산 회장": a surname-initial three-syllable proper noun with a title close after."""
+    """ "홍길동 가람테크 회장": a surname-initial three-syllable proper noun with a title close after."""
     if not (len(core) == 1 and core[0].tag == "NNP" and len(name) == 3 and name[0] in _SURNAMES):
         return False
     return bool(lx.rx(rf"^\s?(?:\S+\s)?{lx.TITLE_WORDS}").match(after))
 
 
-def _is_country(word: str) -> bool:
-    return lx.is_country_word(word)
+_is_country = lx.is_country_word

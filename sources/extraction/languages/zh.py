@@ -2,7 +2,7 @@
 
 A name is an organisation (nt), another proper noun (nz), a transliterated name (nrt) or a Latin
 word (eng) in a deal sentence, with a company word glued after it (集团, 公司, 汽车 ...) and a
-country before it dropped ("韩国三星电子公司" is 三星电子公司 from KR). Places (ns) and public
+country before it dropped ("韩国星光电子公司" is 星光电子公司 from KR). Places (ns) and public
 bodies (…省, …市, …部) are not names.
 """
 
@@ -91,7 +91,7 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 country = country or lx.country_of(located[i - 1][1])
             i = j
             if _TITLE_AFTER.match(text[start + len(name) : start + len(name) + 8]):
-                continue  # "三星電子會長李在鎔": a guest's company in a list of guests, not a party
+                continue  # "星光電子會長王明": a guest's company in a list of guests, not a party
             if (
                 lx.is_place(name)
                 or lx.is_government_name(name)
@@ -102,12 +102,11 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     return out
 
 
-def _is_country(word: str) -> bool:
-    return lx.is_country_word(word)
+_is_country = lx.is_country_word
 
 
 def bodies(text: str, spans: list[tuple[int, int]]) -> list[Name]:
-    """Provinces and cities jieba tags as places (ns) that end like one: 陕西省, 西安市."""
+    """Provinces and cities jieba tags as places (ns) that end like one: 江苏省, 苏州市."""
     out: list[Name] = []
     for a, b in spans:
         pos = a
