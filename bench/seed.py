@@ -124,9 +124,9 @@ def main() -> None:
                 keys = {normalize_name(f): f for f in (other, name)}  # the canonical name wins a tie
                 for key, form in keys.items():
                     aid += 1
-                    yield (aid, cid, form, key)
+                    yield (aid, cid, form, key, True)
 
-        copy("deals_companyalias", ["id", "company_id", "name", "normalized"], aliases())
+        copy("deals_companyalias", ["id", "company_id", "name", "normalized", "accepted"], aliases())
 
         deal_rows: list[tuple] = []
         statuses = rng.choices(["approved", "draft", "rejected", "duplicate"], weights=[60, 34, 5, 1], k=n)
@@ -157,12 +157,13 @@ def main() -> None:
                 yield (did, title[:300], lifecycle, status, signed, "day", "", dest, "", Decimal("0.80"),
                        rng.choice(["ko", "en"]), usd, 1, extracted, VERSION, "[]", "",
                        now if status != "draft" else None, now - dt.timedelta(seconds=n - did), now,
-                       first_approved if status == "duplicate" else None)  # fmt: skip
+                       first_approved if status == "duplicate" else None,
+                       "person" if status != "draft" else "")  # fmt: skip
 
         copy("deals_deal", ["id", "title", "lifecycle", "review_status", "signed_on", "date_precision", "place",
                             "destination_country", "summary", "confidence", "language", "usd_total", "source_count",
                             "extracted", "extractor_version", "human_set_fields", "rejection_reason", "reviewed_at",
-                            "created_at", "updated_at", "duplicate_of_id"], deals())  # fmt: skip
+                            "created_at", "updated_at", "duplicate_of_id", "decided_by"], deals())  # fmt: skip
 
         copy("deals_dealparty", ["deal_id", "company_id", "role"],
              (row for d in deal_rows for row in ((d[0], d[1], "investee"), (d[0], d[2], "investor"))))  # fmt: skip
@@ -189,15 +190,16 @@ def main() -> None:
         copy("sources_article", ["id", "origin", "url", "filename", "raw", "content_type", "content_hash", "encoding",
                                  "title", "language", "published_on", "text", "status", "attempts", "last_error",
                                  "extractor_version", "received_at", "claim_token"], articles())  # fmt: skip
-        copy("deals_dealsource", ["deal_id", "article_id", "added_at"], ((d[0], d[0], now) for d in deal_rows))
+        copy("deals_dealsource", ["deal_id", "article_id", "added_at", "accepted"],
+             ((d[0], d[0], now, True) for d in deal_rows))  # fmt: skip
 
         def evidence():
             for d in deal_rows:
                 a = len(names[d[1] - 1])
-                yield (d[0], d[0], "parties", 0, a, names[d[1] - 1])
-                yield (d[0], d[0], "amounts", a + 1, a + 10, "amount")
+                yield (d[0], d[0], "parties", 0, a, names[d[1] - 1], True)
+                yield (d[0], d[0], "amounts", a + 1, a + 10, "amount", True)
 
-        copy("deals_evidence", ["deal_id", "article_id", "field", "start", '"end"', "text"], evidence())
+        copy("deals_evidence", ["deal_id", "article_id", "field", "start", '"end"', "text", "accepted"], evidence())
         cur.execute("SET session_replication_role = DEFAULT")
         for table in ["deals_company", "deals_companyalias", "deals_deal", "deals_dealparty", "deals_deal_kinds",
                       "deals_deal_sectors", "deals_amount", "deals_governmentinvolvement", "sources_article",

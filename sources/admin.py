@@ -3,11 +3,35 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import models, services
+
+
+class ArticleSizeLimit(TemporaryFileUploadHandler):
+    """Streams each uploaded file to disk and stops storing it once it passes the article size
+    limit: a 200 MB upload costs neither memory nor 200 MB of disk, and the other files go on."""
+
+    def __init__(self, request=None, limit: int = 0):
+        super().__init__(request)
+        self.limit = limit
+        self.refused: list[tuple[str, int]] = []
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.refused.append((self.file_name, self.received))
+            raise SkipFile
+        return super().receive_data_chunk(raw_data, start)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,12 +62,12 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(models.Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "language", "origin", "attempts", "published_on", "received_at"]
+    list_display = ["__str__", "status", "deal_links", "language", "origin", "attempts", "published_on", "received_at"]
     list_filter = ["status", "language", "origin", "source"]
     search_fields = ["title", "url", "filename", "content_hash"]
     readonly_fields = [
         "content_hash", "encoding", "status", "attempts", "last_error", "extractor_version", "received_at",
-        "processing_started_at", "processed_at", "text",
+        "processing_started_at", "processed_at", "deal_links", "text",
     ]  # fmt: skip
     exclude = ["raw"]
     show_full_result_count = False
@@ -57,35 +81,71 @@ class ArticleAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deal_sources")
+
+    @admin.display(description=_("deals"))
+    def deal_links(self, obj):
+        """Where the article led: the drafts (or known deals) it made or added a source to."""
+        ids = sorted({ds.deal_id for ds in obj.deal_sources.all()})
+        if not ids:
+            return "—"
+        return format_html_join(
+            ", ", '<a href="{}">{} {}</a>', ((reverse("admin:deals_deal_change", args=[i]), _("deal"), i) for i in ids)
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # An article is its bytes: "Add" is the upload, never an empty row stuck in "received".
+        return redirect("admin:sources_article_upload")
+
+    @csrf_exempt  # the upload handler must be in place before the CSRF check reads the body
     def upload_view(self, request):
+        limit = ArticleSizeLimit(request, settings.ARTICLE_MAX_BYTES)
+        request.upload_handlers = [limit]
+        return csrf_protect(lambda r: self._upload(r, limit))(request)
+
+    def _upload(self, request, limit: ArticleSizeLimit):
         if not self.has_add_permission(request):
             return redirect("admin:sources_article_changelist")
         form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            new = dup = 0
-            for f in form.cleaned_data["files"]:
-                if f.size > settings.ARTICLE_MAX_BYTES:
-                    # Checked before reading: Django has the file on disk, it never enters memory.
-                    messages.error(request, f"{f.name}: refused: {f.size:,} bytes is over the article size limit of "
-                                            f"{settings.ARTICLE_MAX_BYTES:,} bytes")  # fmt: skip
-                    continue
+        for name, size in limit.refused:
+            messages.error(request, _("%(name)s: refused: more than %(size)s bytes is over the article size limit of "
+                                      "%(limit)s bytes") % {"name": name, "size": f"{size:,}",
+                                                             "limit": f"{settings.ARTICLE_MAX_BYTES:,}"})  # fmt: skip
+        if request.method == "POST" and (form.is_valid() or limit.refused):
+            new: list[int] = []
+            dup: list[int] = []
+            for f in form.cleaned_data.get("files", []) if form.is_valid() else []:
                 try:
                     received = services.article_receive(
-                        raw=f.read(), origin=models.Origin.UPLOAD, filename=f.name, content_type=f.content_type or ""
-                    )
+                        raw=f.read(), origin=models.Origin.UPLOAD, filename=f.name, content_type=f.content_type or "",
+                        background=True,
+                    )  # fmt: skip
                 except services.ArticleRefused as exc:
                     messages.error(request, f"{f.name}: {exc}")
                     continue
-                new, dup = (new + 1, dup) if received.created else (new, dup + 1)
-            messages.success(
-                request, _("%(new)d new article(s) queued, %(dup)d duplicate(s).") % {"new": new, "dup": dup}
-            )
+                (new if received.created else dup).append(received.article.pk)
+            if new or dup:
+                links = format_html_join(
+                    ", ", '<a href="{}">{}</a>',
+                    ((reverse("admin:sources_article_change", args=[pk]), f"#{pk}") for pk in new + dup),
+                )  # fmt: skip
+                messages.success(request, format_html(
+                    "{} {}", _("%(new)d new article(s) queued, %(dup)d duplicate(s).") % {"new": len(new), "dup": len(dup)},
+                    links,
+                ))  # fmt: skip
+                ids = ",".join(str(pk) for pk in new + dup)
+                return redirect(f"{reverse('admin:sources_article_changelist')}?id__in={ids}")
             return redirect("admin:sources_article_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "title": _("Upload articles"),
-                   "opts": self.model._meta}  # fmt: skip
+                   "opts": self.model._meta, "limit": f"{settings.ARTICLE_MAX_BYTES:,}"}  # fmt: skip
         return render(request, "admin/sources/article/upload.html", context)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The upload's redirect lists exactly the articles it received.
+        return lookup == "id__in" or super().lookup_allowed(lookup, value, request)
 
     @admin.action(description=_("Retry extraction from the stored bytes"), permissions=["change"])
     def retry(self, request, queryset):
-        n = sum(services.article_retry(article_id=pk) for pk in queryset.values_list("pk", flat=True))
+        n = sum(services.article_retry(article_id=pk, background=True) for pk in queryset.values_list("pk", flat=True))
         messages.success(request, _("%(n)d article(s) queued again.") % {"n": n})

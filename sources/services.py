@@ -9,6 +9,7 @@ readable reason on every failure.
 import datetime as dt
 import hashlib
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,10 +37,31 @@ class Received:
     created: bool
 
 
-def _enqueue(article_id: int) -> None:
+# The embedded default has no worker: an admin upload is processed here, one article at a time,
+# after the response has gone out, never inside the request.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+
+
+def _run_in_background(article_id: int) -> None:
+    from django.db import connections
+
+    from .tasks import article_process_task
+
+    try:
+        article_process_task.apply(args=(article_id,))
+    finally:
+        connections.close_all()
+
+
+def _enqueue(article_id: int, *, background: bool = False) -> None:
+    from tracker.celery import app
+
     from .tasks import article_process_task
 
     def send() -> None:
+        if background and app.conf.task_always_eager:
+            _background.submit(_run_in_background, article_id)
+            return
         try:
             article_process_task.delay(article_id)
         except Exception as exc:  # kombu OperationalError and friends: the broker is down
@@ -55,8 +77,10 @@ def _enqueue(article_id: int) -> None:
 
 @transaction.atomic
 def article_receive(*, raw: bytes, origin: str = Origin.FILE, url: str | None = None, filename: str = "",
-                    content_type: str = "", source: Source | None = None) -> Received:  # fmt: skip
-    """Store an article exactly as received and queue it for extraction; dedupe by URL and hash."""
+                    content_type: str = "", source: Source | None = None, background: bool = False) -> Received:  # fmt: skip
+    """Store an article exactly as received and queue it for extraction; dedupe by URL and hash.
+
+    ``background``: without a broker, process after the caller returns instead of before (web requests)."""
     limit = settings.ARTICLE_MAX_BYTES
     if len(raw) > limit:
         raise ArticleRefused(f"refused: {len(raw):,} bytes is over the article size limit of {limit:,} bytes")
@@ -77,7 +101,7 @@ def article_receive(*, raw: bytes, origin: str = Origin.FILE, url: str | None = 
         article.status, article.last_error = ArticleStatus.FAILED, "empty input: the article has no content"
         article.save(update_fields=["status", "last_error"])
     else:
-        _enqueue(article.pk)
+        _enqueue(article.pk, background=background)
     return Received(article, True)
 
 
@@ -161,7 +185,7 @@ def article_release(*, article_id: int, error: str) -> None:
 
 
 @transaction.atomic
-def article_retry(*, article_id: int) -> bool:
+def article_retry(*, article_id: int, background: bool = False) -> bool:
     """Queue a failed (or finished) article again, from its stored bytes."""
     n = (
         Article.objects.filter(pk=article_id)
@@ -175,7 +199,7 @@ def article_retry(*, article_id: int) -> bool:
         )
     )
     if n:
-        _enqueue(article_id)
+        _enqueue(article_id, background=background)
     return bool(n)
 
 
@@ -226,6 +250,16 @@ def feed_poll(*, source_id: int) -> tuple[int, int]:
     finally:
         Source.objects.filter(pk=source_id).update(polling_since=None)
     return new, dup
+
+
+def background_idle(timeout: float = 60) -> bool:
+    """Wait until the embedded default's background extraction has nothing left (tests, shutdown)."""
+    marker: Future = _background.submit(lambda: None)
+    try:
+        marker.result(timeout=timeout)
+    except TimeoutError:
+        return False
+    return True
 
 
 def feeds_due() -> list[int]:

@@ -161,6 +161,7 @@ LOGIN_URL = "admin:login"
 
 # Largest article accepted by ingestion (bytes); larger input is refused with a clear message.
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 5 * 1024 * 1024)
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links printed by commands
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES
 # URL fetching: hosts whose addresses are private are refused unless listed here (tests: 127.0.0.1).

@@ -57,6 +57,7 @@ class Command(BaseCommand):
         items = _expand(options["inputs"])
         counts: Counter[str] = Counter()
         failures: list[tuple[str, str]] = []
+        new_ids: list[int] = []
         bar = tqdm(items, unit="article", disable=not sys.stderr.isatty() or len(items) < 2, file=sys.stderr)
         for item in bar:
             try:
@@ -85,15 +86,35 @@ class Command(BaseCommand):
                 failures.append((item, article.last_error))
             else:
                 counts["new"] += 1
+                new_ids.append(article.pk)
         mode = "processed in-process" if settings.CELERY_TASK_ALWAYS_EAGER or options["sync"] else "queued for workers"
         self.stdout.write(
             f"{len(items)} input(s): {counts['new']} new ({mode}), {counts['duplicate']} duplicate, {counts['failed']} failed"
         )
         for item, reason in failures:
             self.stdout.write(f"  failed: {item}: {reason}")
+        self._links(new_ids)
         if failures and not counts["new"] and not counts["duplicate"]:
             # A script that ingests and goes on must see that nothing came in.
             raise CommandError(f"every input failed ({len(failures)})", returncode=2)
+
+    def _links(self, article_ids: list[int]) -> None:
+        """Where to look next: the drafts the new articles made (in-process), else the articles."""
+        from django.urls import reverse
+
+        from deals.models import DealSource
+
+        site = settings.SITE_URL
+        deals = sorted(set(DealSource.objects.filter(article_id__in=article_ids).values_list("deal_id", flat=True)))
+        for pk in deals:
+            self.stdout.write(f"  deal: {site}{reverse('admin:deals_deal_change', args=[pk])}")
+        if article_ids and not deals:
+            shown = article_ids[:20]
+            for pk in shown:
+                self.stdout.write(f"  article: {site}{reverse('admin:sources_article_change', args=[pk])}")
+            if len(article_ids) > len(shown):
+                ids = ",".join(map(str, article_ids))
+                self.stdout.write(f"  all: {site}{reverse('admin:sources_article_changelist')}?id__in={ids}")
 
     def _check_broker(self) -> None:
         import redis
