@@ -132,3 +132,58 @@ def test_an_in_process_run_killed_midway_is_finished_by_the_next_run(tmp_path, d
         call_command("ingest", str(demo[1]))
     stuck.refresh_from_db()
     assert stuck.status == ArticleStatus.EXTRACTED
+
+
+def _viewer(client):
+    viewer = User.objects.create_user("walker", password="pw-for-test-only", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="viewers"))
+    client.force_login(viewer)
+    return viewer
+
+
+def test_every_admin_action_declares_a_permission_and_a_viewer_is_offered_none(client, rf):
+    from django.contrib import admin
+
+    viewer = _viewer(client)
+    request = rf.get("/admin/")
+    request.user = viewer
+    for model, model_admin in admin.site._registry.items():
+        for action in model_admin.actions or []:
+            func = getattr(model_admin, action) if isinstance(action, str) else action
+            assert getattr(func, "allowed_permissions", ()), f"{model.__name__}: action {action} declares no permission"
+        assert not model_admin.get_actions(request), f"a viewer is offered actions on {model.__name__}"
+
+
+def test_every_custom_admin_view_refuses_a_viewer_that_posts(client):
+    """Walks the admin's own URLs (not Django's standard add/change/delete/history) as a viewer."""
+    from django.contrib import admin
+    from django.urls import URLPattern
+
+    from deals.models import Company, Deal, ReviewStatus
+    from deals.services import draft_upsert
+    from tests.factories import article, result
+
+    [draft] = draft_upsert(article=article(), result=result())
+    [other] = draft_upsert(article=article("Another invented report. " * 3, n=2),
+                           result=result(title="Other Robotics – 라마바전자"))  # fmt: skip
+    _viewer(client)
+    standard = {"changelist", "add", "history", "delete", "change", "autocomplete"}
+    walked = []
+    for model, model_admin in admin.site._registry.items():
+        info = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for pattern in model_admin.get_urls():
+            if not isinstance(pattern, URLPattern) or not pattern.name or pattern.name.removeprefix(info) in standard:
+                continue
+            route = str(pattern.pattern).replace("<int:pk>", str(draft.pk)).replace("<path:object_id>", str(draft.pk))
+            url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{route}"
+            before = (Deal.objects.filter(review_status=ReviewStatus.DRAFT).count(), Company.objects.count(),
+                      Article.objects.count())  # fmt: skip
+            data = {"reason": "x", "decision-reason": "x", "original": other.pk, "decision-original": other.pk,
+                    "survivor": draft.pk, "other": other.pk}  # fmt: skip
+            response = client.post(url, data)
+            after = (Deal.objects.filter(review_status=ReviewStatus.DRAFT).count(), Company.objects.count(),
+                     Article.objects.count())  # fmt: skip
+            assert response.status_code in (302, 403, 405), (url, response.status_code)
+            assert before == after, f"a viewer changed data through {url}"
+            walked.append(url)
+    assert len(walked) >= 5, walked  # upload, approve, reject, duplicate, corrections, suggestions
