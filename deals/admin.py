@@ -8,10 +8,11 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
@@ -198,8 +199,13 @@ class DealSourceInline(admin.TabularInline):
 class EvidenceInline(admin.TabularInline):
     model = models.Evidence
     extra = 0
-    fields = ["field", "text", "start", "end", "article"]
+    fields = ["field_label", "text", "article", "accepted"]
     readonly_fields = fields
+    classes = ["collapse"]  # the highlighted article shows the same spans; this is the record
+
+    @admin.display(description=_("field"))
+    def field_label(self, obj):
+        return review.field_label(obj.field)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -283,10 +289,33 @@ class InvestorCountryFilter(SemiJoinFilter):
             600,
         )
         names = dict(countries)
-        return [(c, names.get(c, c)) for c in codes]
+        return sorted(((c, names.get(c, c)) for c in codes), key=lambda pair: str(pair[1]))
 
     def deal_ids(self, value: str):
         return models.DealParty.objects.filter(company__country=value).values("deal_id")
+
+
+class DestinationCountryFilter(admin.SimpleListFilter):
+    """Only the destinations that occur (cached), not the ~250 countries of the field's choices."""
+
+    title = _("destination")
+    parameter_name = "destination_country"
+
+    def lookups(self, request, model_admin):
+        codes = cache.get_or_set(
+            "deals:destination-countries",
+            lambda: sorted(set(models.Deal.objects.order_by().values_list("destination_country", flat=True).distinct())
+                           - {""}),
+            600,
+        )  # fmt: skip
+        names = dict(countries)
+        return sorted(((c, names.get(c, c)) for c in codes), key=lambda pair: str(pair[1]))
+
+    def has_output(self) -> bool:
+        return True
+
+    def queryset(self, request, queryset):
+        return queryset.filter(destination_country=self.value()) if self.value() else queryset
 
 
 class ProgrammeFilter(SemiJoinFilter):
@@ -335,14 +364,15 @@ class DuplicateForm(forms.Form):
 
 @admin.register(models.Deal)
 class DealAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "party_names", "kind_codes", "usd_total", "signed_on", "destination_country",
-                    "confidence", "source_count", "language", "review_status", "created_at"]  # fmt: skip
-    list_filter = [ReviewStatusFilter, ConfidenceFilter, InvestorCountryFilter, "destination_country", ProgrammeFilter,
+    list_display = ["title", "party_names", "kind_codes", "usd", "signed_on", "destination_country",
+                    "confidence", "missing", "source_count", "language", "review_status", "created_at"]  # fmt: skip
+    list_filter = [ReviewStatusFilter, ConfidenceFilter, InvestorCountryFilter, DestinationCountryFilter, ProgrammeFilter,
                    ("usd_total", admin.EmptyFieldListFilter), LanguageFilter, "lifecycle", "kinds"]  # fmt: skip
     search_fields = ["title", "parties__company__aliases__name"]
     autocomplete_fields = ["duplicate_of", "sectors"]
-    filter_horizontal = ["kinds"]
-    readonly_fields = ["review_status", "extracted", "extractor_version", "human_set_fields", "reviewed_by",
+    # The raw extraction is shown as the "extracted" column of the review table, not as JSON.
+    exclude = ["extracted"]
+    readonly_fields = ["review_status", "extractor_version", "human_set_fields", "reviewed_by",
                        "reviewed_at", "rejection_reason", "source_count", "usd_total"]  # fmt: skip
     inlines = [DealPartyInline, JointVentureInline, AmountInline, GovernmentInvolvementInline, DealSourceInline,
                EvidenceInline]  # fmt: skip
@@ -354,7 +384,27 @@ class DealAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/deals/deal/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("parties__company", "kinds")
+        return super().get_queryset(request).prefetch_related("parties__company", "kinds", "amounts")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "kinds":
+            # Eight kinds fit as checkboxes; the two-list widget needs twice the column's width.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def view_on_site(self, obj):
+        # Only approved deals have a public page; a draft's would be a 404.
+        if obj.review_status == models.ReviewStatus.APPROVED:
+            return reverse("deal-detail", args=[obj.pk])
+        return None
+
+    @admin.display(description=_("USD"), ordering="usd_total")
+    def usd(self, obj):
+        return f"USD {obj.usd_total:,.0f}" if obj.usd_total is not None else "—"
+
+    @admin.display(description=_("missing"))
+    def missing(self, obj):
+        return ", ".join(review.missing_fields(obj)) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         # The public search (full text + trigram indexes on titles and aliases), not the admin's
@@ -440,7 +490,14 @@ class DealAdmin(SimpleHistoryAdmin):
             .distinct()
             .order_by("-id")[:5]
         )
+        order = ("-created_at", "-id")
+        drafts = models.Deal.objects.filter(review_status=models.ReviewStatus.DRAFT).exclude(pk=deal.pk)
+        older = Q(created_at__lt=deal.created_at) | Q(created_at=deal.created_at, id__lt=deal.pk)
         return {
+            "next_draft": drafts.filter(older).order_by(*order).values_list("pk", flat=True).first(),
+            "previous_draft": drafts.exclude(older).order_by("created_at", "id").values_list("pk", flat=True).first(),
+            "review_legend": review.legend(),
+            "review_missing": review.missing_fields(deal),
             "review_articles": articles,
             "review_rows": rows,
             "review_deal": deal,

@@ -10,5 +10,7 @@ class DealsConfig(AppConfig):
     def ready(self) -> None:
         from .groups import groups_ensure
 
-        # After migrate, because permissions themselves are created by a post_migrate handler.
-        post_migrate.connect(groups_ensure, sender=self, dispatch_uid="deals.groups_ensure")
+        # After migrate, because permissions themselves are created by a post_migrate handler, one
+        # app at a time: run after every app's, or the roles miss the permissions of apps after
+        # this one (reviewers had no right to upload articles).
+        post_migrate.connect(groups_ensure, dispatch_uid="deals.groups_ensure")

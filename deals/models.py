@@ -506,4 +506,6 @@ class Evidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field} [{self.start}:{self.end}]"
+        from .review import field_label
+
+        return f"{field_label(self.field)} [{self.start}:{self.end}]"

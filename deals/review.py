@@ -12,12 +12,50 @@ from typing import Any
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .names import normalize_name
 
 # Fields compared between what the extractor proposed and what a reviewer approved.
 COMPARED_FIELDS = ("parties", "kinds", "amounts", "signed_on", "place", "destination_country", "joint_venture",
                    "government", "sectors")  # fmt: skip
+# What reviewers read for each field, in the table, the highlights and the legend.
+FIELD_LABELS = {
+    "title": _("title"), "parties": _("parties"), "kinds": _("deal kinds"), "amounts": _("amounts"),
+    "signed_on": _("signing date"), "place": _("place of signing"), "destination_country": _("destination"),
+    "joint_venture": _("joint venture"), "government": _("government"), "sectors": _("sectors"),
+}  # fmt: skip
+# Highlight colours of the legend; fields not listed share the default yellow.
+LEGEND = ("parties", "amounts", "signed_on", "kinds", "government")
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name.replace("_", " ")))
+
+
+def legend() -> list[tuple[str, str]]:
+    """(css class, label) per highlight colour; the colours themselves are in the page's style."""
+    return [("ev-parties", f"{field_label('parties')}, {field_label('joint_venture')}"),
+            ("ev-amounts", field_label("amounts")),
+            ("ev-signed_on", f"{field_label('signed_on')}, {field_label('place')}"),
+            ("ev-government", field_label("government")),
+            ("", str(_("other fields")))]  # fmt: skip
+
+
+def missing_fields(deal: Any) -> list[str]:
+    """What a reviewer must still find for the deal (from prefetched parties, kinds and amounts)."""
+    missing = []
+    if len(deal.parties.all()) < 2:
+        missing.append("parties")
+    if not deal.kinds.all():
+        missing.append("kinds")
+    if not deal.amounts.all():
+        missing.append("amounts")
+    if not deal.signed_on:
+        missing.append("signed_on")
+    if not deal.destination_country:
+        missing.append("destination_country")
+    return [field_label(f) for f in missing]
 
 
 @dataclass(frozen=True)
@@ -55,7 +93,7 @@ def highlight(text: str, spans: Iterable[Span]) -> SafeString:
                 " ".join(f"ev-{f}" for f in fields),
                 id_attr,
                 " ".join(fields),
-                ", ".join(fields),
+                ", ".join(field_label(f) for f in fields),
                 piece,
             )  # fmt: skip
         )
@@ -227,6 +265,7 @@ def field_rows(deal: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "field": name,
+                "label": field_label(name),
                 "extracted": ", ".join(sorted(shown_proposed[name])) or "—",
                 "current": ", ".join(sorted(shown_current[name])) or "—",
                 "differs": bool(item) and differs,

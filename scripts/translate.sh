@@ -17,6 +17,10 @@ for message in catalog:
     key = message.id if isinstance(message.id, str) else message.id[0]
     if key in ko:
         message.string = ko[key] if isinstance(message.id, str) else (ko[key],) * catalog.num_plurals
+    elif message.id:
+        # The table is the only source: makemessages' guesses from similar strings ("fuzzy", kept
+        # by an earlier run) are often wrong, and a wrong translation is worse than none.
+        message.string = "" if isinstance(message.id, str) else ("",) * catalog.num_plurals
     message.flags.discard("fuzzy")
 with open(path, "wb") as f:
     write_po(f, catalog, width=120)
