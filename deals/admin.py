@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -164,7 +165,52 @@ class DealKindAdmin(admin.ModelAdmin):
         return False
 
 
-class DealPartyInline(admin.TabularInline):
+class BatchedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, with the labels of the selected values given up front: Django's
+    own fetches the selected value once per row, so a deal with 20 parties cost 20 queries."""
+
+    labels: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.labels is None or any(v not in self.labels for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for v in selected:
+            options.append(self.create_option(name, v, self.labels[v], set(selected), len(options)))
+        return [(None, options, 0)]
+
+
+class BatchedChoicesInline(admin.TabularInline):
+    """An inline whose autocomplete fields read the labels of every row's value in one query."""
+
+    label_only: dict[str, list[str]] = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = BatchedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is None:
+            return formset
+        rows = self.model._default_manager.filter(**{formset.fk.name: obj})
+        for name in self.autocomplete_fields:
+            field = self.model._meta.get_field(name)
+            if field.many_to_many:
+                continue
+            targets = field.remote_field.model._default_manager.filter(pk__in=rows.values(field.attname))
+            if name in self.label_only:
+                targets = targets.only("pk", *self.label_only[name])
+            widget = formset.form.base_fields[name].widget
+            inner = getattr(widget, "widget", widget)
+            if isinstance(inner, BatchedAutocompleteSelect):
+                inner.labels = {str(t.pk): str(t) for t in targets}
+        return formset
+
+
+class DealPartyInline(BatchedChoicesInline):
     model = models.DealParty
     extra = 0
     autocomplete_fields = ["company"]
@@ -177,7 +223,7 @@ class AmountInline(admin.TabularInline):
     readonly_fields = ["usd_value", "usd_rate", "usd_rate_date"]
 
 
-class GovernmentInvolvementInline(admin.TabularInline):
+class GovernmentInvolvementInline(BatchedChoicesInline):
     model = models.GovernmentInvolvement
     extra = 0
     autocomplete_fields = ["body", "programme"]
@@ -189,10 +235,11 @@ class JointVentureInline(admin.StackedInline):
     autocomplete_fields = ["company", "parents"]
 
 
-class DealSourceInline(admin.TabularInline):
+class DealSourceInline(BatchedChoicesInline):
     model = models.DealSource
     extra = 0
     autocomplete_fields = ["article"]
+    label_only = {"article": ["title", "filename", "url"]}
     readonly_fields = ["accepted", "added_at"]
 
 
@@ -206,6 +253,11 @@ class EvidenceInline(admin.TabularInline):
     @admin.display(description=_("field"))
     def field_label(self, obj):
         return review.field_label(obj.field)
+
+    def get_queryset(self, request):
+        # The article's name per row, without its bytes and text.
+        article = ("article__raw", "article__text", "article__extraction")
+        return super().get_queryset(request).select_related("article").defer(*article)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -445,6 +497,8 @@ class DealAdmin(SimpleHistoryAdmin):
             services.deal_mark_human_set(deal=form.instance, fields=sorted(touched))
         if {"amounts"} & touched:
             services.deal_amounts_revalue(deal=form.instance)
+        if {"parties", "joint_venture", "kinds"} & touched:
+            services.deal_title_refresh(deal=form.instance)
 
     # ---- the review page ------------------------------------------------------------------------
 

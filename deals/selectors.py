@@ -1,13 +1,26 @@
 """Read-side queries for public pages: only approved deals ever leave here."""
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .models import Amount, Deal, DealParty, GovernmentBody, GovernmentInvolvement, Programme, ReviewStatus, Sector
+from .models import (
+    Amount,
+    CompanyAlias,
+    Deal,
+    DealParty,
+    Evidence,
+    GovernmentBody,
+    GovernmentInvolvement,
+    Programme,
+    ReviewStatus,
+    Sector,  # fmt: skip
+)
+from .names import normalize_name
 from .pagination import planner_estimate
 
 
@@ -122,3 +135,37 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
         )
     )
     return queryset.alias(search_vector=vector).filter(Q(search_vector=query) | Q(title__icontains=value) | alias_match)
+
+
+def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]:
+    """The accepted quotes that still back a value on the deal.
+
+    A reviewer who deleted a wrong party or retyped an amount made the extractor's quote for it
+    stale: it stays in the history, not on the public page. A party's quote stays while it names
+    a current party (or the joint venture), an amount's while it holds a current amount's text;
+    a field the reviewer set by hand keeps no other quote.
+    """
+    human = set(deal.human_set_fields or [])
+    companies = [p.company_id for p in deal.parties.all()]
+    jv = getattr(deal, "joint_venture", None)
+    if jv is not None:
+        companies.append(jv.company_id)
+    names = {
+        normalize_name(n) for n in CompanyAlias.objects.filter(company__in=companies).values_list("name", flat=True)
+    }
+    names |= {normalize_name(p.company.name) for p in deal.parties.all()}
+    names.discard("")
+    amounts = {a.original_text.strip() for a in deal.amounts.all() if a.original_text.strip()}
+    kept = []
+    for e in evidence:
+        if e.field in ("parties", "joint_venture"):
+            text = normalize_name(e.text)
+            if not any(n in text for n in names):
+                continue
+        elif e.field == "amounts" and "amounts" in human:
+            if not any(a in e.text for a in amounts):
+                continue
+        elif e.field in human:
+            continue
+        kept.append(e)
+    return kept

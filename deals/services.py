@@ -354,6 +354,19 @@ def deal_title_from_rows(*, deal: Deal) -> str:
 
 
 @transaction.atomic
+def deal_title_refresh(*, deal: Deal) -> str:
+    """Recompute the title from the current rows, unless a reviewer typed it (edits of an approved
+    deal reach /deals/ and the CSV at once)."""
+    if "title" in (deal.human_set_fields or []):
+        return deal.title
+    title = deal_title_from_rows(deal=deal)
+    if title and title != deal.title:
+        deal.title = title[:300]
+        Deal.objects.filter(pk=deal.pk).update(title=deal.title, updated_at=timezone.now())
+    return deal.title
+
+
+@transaction.atomic
 def deal_source_accept(*, source: DealSource, user: Any) -> DealSource:
     """A reviewer accepts a later article about a decided deal: the source, its quotes and the names
     it brought for the deal's parties become public."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import charts
+from . import charts, selectors
 from .export import csv_rows, export_queryset
 from .filters import SORTS, DealFilterSet
 from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
@@ -64,8 +64,9 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(public_deals(), pk=pk)
     # Only what a reviewer accepted: a later article about this deal waits in the review desk.
     sources = deal.sources.filter(accepted=True).select_related("article").order_by("article__published_on")
-    evidence = (
-        Evidence.objects.filter(deal=deal, accepted=True).select_related("article").order_by("article_id", "start")
+    evidence = selectors.evidence_current(
+        deal,
+        Evidence.objects.filter(deal=deal, accepted=True).select_related("article").order_by("article_id", "start"),
     )
     return render(request, "deals/deal_detail.html", {"deal": deal, "sources": sources, "evidence": evidence})
 

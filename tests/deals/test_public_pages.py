@@ -143,3 +143,26 @@ def test_the_listing_filters_by_programme_and_body(client):
         assert "Inside the programme" in html and "Outside the programme" not in html, query
         csv_body = b"".join(client.get(f"/deals/?{query}&export=csv").streaming_content).decode()
         assert "Inside the programme" in csv_body and "Outside the programme" not in csv_body
+
+
+def test_the_public_page_quotes_only_evidence_for_values_still_on_the_deal(client):
+    from deals.models import Evidence
+    from deals.services import deal_approve, deal_mark_human_set, draft_upsert
+    from tests.factories import article, result, span
+
+    res = result()
+    res["deals"][0]["evidence"].append({"field": "parties", **span("가나다전자")})
+    [deal] = draft_upsert(article=article(), result=res)
+    # The reviewer deletes the wrong party and retypes the amount before approving.
+    deal.parties.get(company__name__startswith="Invented").delete()
+    deal.amounts.update(value=Decimal("60000000"), original_text="€60m")
+    deal_mark_human_set(deal=deal, fields=["parties", "amounts"])
+    deal_approve(deal=deal, user=None)
+
+    page = client.get(f"/deals/{deal.pk}/").content.decode()
+    assert "“가나다전자”" in page
+    assert "“Invented Robotics Ltd”" not in page  # the deleted party's quote
+    assert "“€50m”" not in page  # the old amount's quote
+    assert "“3 March 2025”" in page  # untouched fields keep theirs
+    # Stale quotes stay on record (history and the review desk), only the public page drops them.
+    assert Evidence.objects.filter(deal=deal, text="Invented Robotics Ltd").exists()

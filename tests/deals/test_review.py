@@ -380,3 +380,43 @@ def test_company_suggestions_pair_names_across_scripts(client, reviewer):
     client.post("/admin/deals/company/suggestions/", {"survivor": a.pk, "other": b.pk})
     assert not Company.objects.filter(pk=b.pk).exists()
     assert DealSource.objects.count() == 0  # nothing else touched
+
+
+def test_deleting_a_party_of_an_approved_deal_retitles_it_on_the_public_side(client, draft, reviewer):
+    deal_approve(deal=draft, user=reviewer)
+    client.force_login(reviewer)
+    url, data = _change_form_data(client, draft)
+    wrong = draft.parties.get(company__name="가나다전자")
+    index = next(
+        k.split("-")[1] for k, v in data.items() if k.startswith("parties-") and k.endswith("-id") and v == wrong.pk
+    )
+    data[f"parties-{index}-DELETE"] = "on"
+    data["_continue"] = "1"
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert "가나다전자" not in draft.title
+    assert "가나다전자" not in client.get("/deals/").content.decode()
+
+
+def test_the_draft_page_runs_the_same_number_of_queries_whatever_the_deal_holds(client, reviewer):
+    client.force_login(reviewer)
+
+    def queries_for(parties: int) -> int:
+        res = result()
+        text = TEXT + "".join(f" Partner{i} Corp joined." for i in range(parties))
+        for i in range(parties):
+            res["deals"][0]["parties"].append({"name": f"Partner{i} Corp", "aliases": [], "country": "US",
+                                               "role": "investor"})  # fmt: skip
+            start = text.index(f"Partner{i} Corp")
+            res["deals"][0]["evidence"].append({"field": "parties", "start": start, "end": start + 12,
+                                                "text": text[start : start + 12]})  # fmt: skip
+        [deal] = draft_upsert(article=article(text, n=300 + parties), result=res)
+        client.get(f"/admin/deals/deal/{deal.pk}/change/")  # warm caches (sessions, choices)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/admin/deals/deal/{deal.pk}/change/").status_code == 200
+        return [q["sql"] for q in ctx.captured_queries]
+
+    few, many = queries_for(0), queries_for(6)
+    assert len(few) == len(many), [
+        q[:200] for q in many if re.sub(r"\d+", "N", q) not in {re.sub(r"\d+", "N", f) for f in few}
+    ]
