@@ -121,7 +121,10 @@ def main() -> None:
         from deals.models import Company
 
         name = Company.objects.filter(country="DE").values_list("name", flat=True).first() or "nova"
-        run(client, [(n, u.replace("__NAME__", name)) for n, u in ADMIN_CASES], a.runs)
+        # The review screen of the newest draft (what "open the next draft" lands on).
+        draft = Deal.objects.filter(review_status="draft").order_by("-created_at", "-id").values_list("pk", flat=True)
+        cases = [*ADMIN_CASES, ("admin draft page (review screen)", f"/admin/deals/deal/{draft.first()}/change/")]
+        run(client, [(n, u.replace("__NAME__", name)) for n, u in cases], a.runs)
 
 
 if __name__ == "__main__":
