@@ -89,7 +89,7 @@ def chart_data(deals: QuerySet[Deal]) -> dict[str, Any]:
             for r in pairs
         ]
     )  # fmt: skip
-    sector_bars = _bars([(s.name, s.n, s.usd) for s in sectors])
+    sector_bars = _bars([(s.label, s.n, s.usd) for s in sectors])
     programme_bars = _bars([(r["programme__name"], r["n"], r["usd"]) for r in programmes])
     charts = [
         ("year-count", _("Deals by year"), years, "count"),

@@ -250,6 +250,16 @@ class Programme(models.Model):
         return reverse("programme-detail", args=[self.pk])
 
 
+# The taxonomy's sector names, for translation: a sector row holds its English name, and pages
+# show it through this table (a sector added by hand shows as typed).
+SECTOR_LABELS = {
+    "semiconductors": _("semiconductors"), "batteries": _("batteries"), "advanced materials": _("advanced materials"),
+    "biotech and pharma": _("biotech and pharma"), "automotive": _("automotive"), "robotics": _("robotics"),
+    "ICT and software": _("ICT and software"), "chemicals": _("chemicals"), "energy": _("energy"),
+    "displays and optics": _("displays and optics"),
+}  # fmt: skip
+
+
 class Sector(models.Model):
     """A technology sector from the taxonomy (batteries, semiconductors, biotech ...)."""
 
@@ -262,7 +272,11 @@ class Sector(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return str(SECTOR_LABELS.get(self.name, self.name))
 
 
 class DealKind(models.Model):

@@ -33,6 +33,18 @@ def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name.replace("_", " ")))
 
 
+def _kind_label(code: str) -> str:
+    from .models import DealKindCode
+
+    return str(DealKindCode(code).label) if code in DealKindCode.values else code
+
+
+def _sector_label(name: str) -> str:
+    from .models import SECTOR_LABELS
+
+    return str(SECTOR_LABELS.get(name, name))
+
+
 def legend() -> list[tuple[str, str]]:
     """(css class, label) per highlight colour; the colours themselves are in the page's style."""
     return [("ev-parties", f"{field_label('parties')}, {field_label('joint_venture')}"),
@@ -255,6 +267,10 @@ def field_rows(deal: Any) -> list[dict[str, Any]]:
     shown_current = {**current, "parties": {p.company.name for p in deal.parties.all()}}
     jv = getattr(deal, "joint_venture", None)
     shown_current["joint_venture"] = {jv.company.name} if jv else set()
+    # Codes and taxonomy names read in the reviewer's language.
+    for shown in (shown_proposed, shown_current):
+        shown["kinds"] = {_kind_label(k) for k in shown["kinds"]}
+        shown["sectors"] = {_sector_label(n) for n in shown["sectors"]}
     rows = []
     for name in COMPARED_FIELDS:
         if name == "parties":

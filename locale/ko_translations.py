@@ -322,4 +322,15 @@ KO = {
     "Drafts to review (%(n)s)": "검토할 초안 (%(n)s)",
     "Up to %(limit)s bytes per file. The raw bytes are stored first; extraction runs after the upload, and the article list links each article to the drafts it made.": "파일당 최대 %(limit)s바이트. 원본 바이트를 먼저 저장하고 업로드 후 추출이 실행되며, 기사 목록에서 각 기사가 만든 초안으로 연결됩니다.",
     "about": "약",
+    # sector taxonomy
+    "semiconductors": "반도체",
+    "batteries": "이차전지",
+    "advanced materials": "첨단소재",
+    "biotech and pharma": "바이오·제약",
+    "automotive": "자동차",
+    "robotics": "로봇",
+    "ICT and software": "ICT·소프트웨어",
+    "chemicals": "화학",
+    "energy": "에너지",
+    "displays and optics": "디스플레이·광학",
 }

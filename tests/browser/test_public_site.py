@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -34,3 +35,32 @@ def test_an_analyst_filters_opens_a_deal_and_downloads_the_csv(live_server, page
     assert page.locator("h1").inner_text() == "Invented Optics in Korea"
     page.click("text=Statistics")
     assert page.locator("svg").count() >= 1
+
+
+# Words of the site's own chrome that must not stay English on a Korean page (data, such as an
+# invented company's name, is left as written).
+ENGLISH_LEFTOVERS = ["Deals", "Statistics", "Export CSV", "Filter", "Investor", "Destination", "Sources", "Amount",
+                     "Parties", "Kind", "Sector", "Programme", "Language", "Sort", "Search", "Next", "Previous",
+                     "approved", "Investment", "deals by", "Deals by", "Home"]  # fmt: skip
+
+
+def test_every_public_page_in_korean_has_no_english_leftovers(live_server, browser):
+    from deals.models import Company, GovernmentBody, GovernmentInvolvement, Programme
+
+    deal = make_deal("가나다 투자", country="DE")
+    body = GovernmentBody.objects.create(name="가상도청", country="KR")
+    programme = Programme.objects.create(name="가상 투자유치 사업", body=body)
+    GovernmentInvolvement.objects.create(deal=deal, body=body, programme=programme, role="broker")
+    company = Company.objects.get(name="가나다 투자 Co")
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        for path in ["/", "/deals/", f"/deals/{deal.pk}/", "/stats/", f"/companies/{company.pk}/",
+                     f"/programmes/{programme.pk}/"]:  # fmt: skip
+            page.goto(f"{live_server.url}{path}")
+            text = page.locator("body").inner_text().replace("가나다 투자 Co", "")
+            assert "거래" in text, path  # the page is in Korean at all
+            found = [w for w in ENGLISH_LEFTOVERS if re.search(rf"\b{re.escape(w)}\b", text)]
+            assert not found, (path, found)
+    finally:
+        context.close()

@@ -1,0 +1,72 @@
+"""Regenerate the review-screen screenshots in docs/img/ (English and Korean, 1366×768).
+
+    .venv/bin/python scripts/screenshots.py
+
+Runs the product as a newcomer does (a fresh SQLite database, `manage.py demo`, the dev server on
+a free port), logs in with the demo's admin account and photographs the newest draft's review
+screen with Debian's Chromium. Korean needs a CJK font (Debian: fonts-noto-cjk).
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "img"
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL"}}
+        env.update(DATABASE_URL=f"sqlite:///{tmp}/demo.sqlite3", DEBUG="1")
+        subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+        demo = subprocess.run([PY, "manage.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True,
+                              text=True).stdout  # fmt: skip
+        user, password = re.search(r"user: (\S+)\s+password: (\S+)", demo).groups()
+        port = free_port()
+        server = subprocess.Popen([PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            base = f"http://127.0.0.1:{port}"
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+                for locale, name in (("en-GB", "review-en.png"), ("ko-KR", "review-ko.png")):
+                    page = browser.new_context(locale=locale, viewport={"width": 1366, "height": 768}).new_page()
+                    page.goto(f"{base}/admin/login/?next=/admin/deals/deal/")
+                    page.fill("#id_username", user)
+                    page.fill("#id_password", password)
+                    page.click("input[type=submit]")
+                    page.wait_for_url(lambda url: "/login/" not in url)
+                    page.click("#result_list tbody tr:first-child th a")
+                    page.locator("#review-desk").wait_for()
+                    page.screenshot(path=str(OUT / name))
+                    print(OUT / name)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
