@@ -298,6 +298,22 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         return queryset.filter(review_status=value)
 
 
+class PendingUpdatesFilter(admin.SimpleListFilter):
+    """Decided deals that later articles propose to change (a new stage, amount or party)."""
+
+    title = _("proposed updates")
+    parameter_name = "updates"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("waiting for review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            pending = models.UpdateProposal.objects.filter(status=models.ProposalStatus.PENDING)
+            return queryset.filter(id__in=pending.values("deal_id"))
+        return queryset
+
+
 class ConfidenceFilter(admin.SimpleListFilter):
     title = _("confidence")
     parameter_name = "confidence_band"
@@ -418,7 +434,7 @@ class DuplicateForm(forms.Form):
 class DealAdmin(SimpleHistoryAdmin):
     list_display = ["title", "party_names", "kind_codes", "usd", "signed_on", "destination_country",
                     "confidence", "missing", "source_count", "language", "review_status", "created_at"]  # fmt: skip
-    list_filter = [ReviewStatusFilter, ConfidenceFilter, InvestorCountryFilter, DestinationCountryFilter, ProgrammeFilter,
+    list_filter = [ReviewStatusFilter, PendingUpdatesFilter, ConfidenceFilter, InvestorCountryFilter, DestinationCountryFilter, ProgrammeFilter,
                    ("usd_total", admin.EmptyFieldListFilter), LanguageFilter, "lifecycle", "kinds"]  # fmt: skip
     search_fields = ["title", "parties__company__aliases__name"]
     autocomplete_fields = ["duplicate_of", "sectors"]
@@ -509,6 +525,8 @@ class DealAdmin(SimpleHistoryAdmin):
             path("<int:pk>/reject/", view(self.reject_view), name="deals_deal_reject"),
             path("<int:pk>/duplicate/", view(self.duplicate_view), name="deals_deal_duplicate"),
             path("corrections/", view(self.corrections_view), name="deals_deal_corrections"),
+            path("<int:pk>/proposal/", view(self.proposal_view), name="deals_deal_proposal"),
+            path("import/", view(self.import_view), name="deals_deal_import"),
             *super().get_urls(),
         ]
 
@@ -551,6 +569,8 @@ class DealAdmin(SimpleHistoryAdmin):
             "next_draft": drafts.filter(older).order_by(*order).values_list("pk", flat=True).first(),
             "previous_draft": drafts.exclude(older).order_by("created_at", "id").values_list("pk", flat=True).first(),
             "review_legend": review.legend(),
+            "proposals": list(deal.proposals.select_related("article").order_by("status", "id")),
+            "stages": list(deal.stages.order_by("on", "id")),
             "review_missing": review.missing_fields(deal),
             "review_articles": articles,
             "review_rows": rows,
@@ -641,6 +661,65 @@ class DealAdmin(SimpleHistoryAdmin):
             return self._refused(request, deal, str(exc))
         self.message_user(request, _("Merged into deal %(id)s; its sources moved over.") % {"id": form.cleaned_data["original"].pk}, messages.SUCCESS)  # fmt: skip
         return self._after_decision(request, deal)
+
+    def import_view(self, request):
+        """Spreadsheet import: upload, see per row what would happen (dry run), then import."""
+        import tempfile
+        from pathlib import Path
+
+        from . import imports
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "title": _("Import deals from a spreadsheet"),
+                   "opts": self.model._meta, "can_review": self.has_review_permission(request)}  # fmt: skip
+        if request.method == "POST" and "confirm" in request.POST:
+            stored = request.session.pop("deal_import", None)
+            if not stored or not Path(stored["path"]).is_file():
+                self.message_user(request, _("Upload the file again: the dry run has expired."), messages.ERROR)
+                return redirect("admin:deals_deal_import")
+            approve = stored["approve"] and self.has_review_permission(request)
+            try:
+                report = imports.import_file(Path(stored["path"]), user=request.user, approve=approve,
+                                             name=stored["name"])  # fmt: skip
+            finally:
+                Path(stored["path"]).unlink(missing_ok=True)
+            self.message_user(request, _("%(created)d deal(s) imported, %(unchanged)d unchanged, %(refused)d refused.")
+                              % {"created": report.created, "unchanged": report.unchanged,
+                                 "refused": len(report.refused)}, messages.SUCCESS)  # fmt: skip
+            return redirect(f"{reverse('admin:deals_deal_changelist')}?status={'approved' if approve else 'draft'}")
+        if request.method == "POST" and request.FILES.get("file"):
+            upload = request.FILES["file"]
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as f:
+                for chunk in upload.chunks():
+                    f.write(chunk)
+            try:
+                report = imports.import_file(Path(f.name), dry_run=True, name=upload.name)
+            except imports.SpreadsheetError as exc:
+                Path(f.name).unlink(missing_ok=True)
+                self.message_user(request, str(exc), messages.ERROR)
+                return redirect("admin:deals_deal_import")
+            request.session["deal_import"] = {"path": f.name, "name": upload.name,
+                                              "approve": bool(request.POST.get("approve"))}  # fmt: skip
+            context.update(report=report, plans=report.plans[:100])
+        return TemplateResponse(request, "admin/deals/deal/import.html", context)
+
+    def proposal_view(self, request, pk):
+        """Accept or reject one proposed update, field by field."""
+        deal = self._decision(request, pk)
+        accept, reject = request.POST.get("accept", ""), request.POST.get("reject", "")
+        chosen = accept or reject
+        if not chosen.isdigit():
+            return self._refused(request, deal, _("Choose a proposed change."))
+        proposal = get_object_or_404(models.UpdateProposal, pk=chosen, deal=deal)
+        if accept:
+            services.proposal_accept(proposal=proposal, user=request.user)
+            self.message_user(request, _("Accepted: %(change)s") % {"change": proposal}, messages.SUCCESS)
+        else:
+            services.proposal_reject(proposal=proposal, user=request.user)
+            self.message_user(request, _("Rejected: %(change)s") % {"change": proposal}, messages.SUCCESS)
+        return redirect("admin:deals_deal_change", deal.pk)
 
     def _refused(self, request, deal, message):
         self.message_user(request, message, messages.ERROR)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Aggregate, CharField, F, OuterRef, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from .models import Amount, Deal, DealParty, DealSource, GovernmentInvolvement
 
@@ -87,11 +87,12 @@ COLUMNS: list[tuple[str, str, Any]] = [
     ("sectors", "Sectors", _joined(Deal.sectors.through, F("sector__name"))),
     (
         "sources",
-        "Source article URLs",
+        "Source article URLs (the title when an article has none)",
         _joined(
             DealSource,
             Coalesce(
                 "article__url",
+                NullIf("article__title", Value("")),
                 Concat(Value("article:"), _text("article_id"), output_field=TextField()),
                 output_field=TextField(),
             ),

@@ -523,3 +523,116 @@ class Evidence(models.Model):
         from .review import field_label
 
         return f"{field_label(self.field)} [{self.start}:{self.end}]"
+
+
+# The order in which a deal moves; a cancellation can follow any stage.
+STAGE_ORDER = {Lifecycle.ANNOUNCED: 0, Lifecycle.MOU_SIGNED: 1, Lifecycle.AGREEMENT_SIGNED: 2, Lifecycle.COMPLETED: 3,
+               Lifecycle.CANCELLED: 4}  # fmt: skip
+
+
+class DealStage(models.Model):
+    """One dated step of a deal's life (MOU, signed, completed, cancelled), with the article that
+    reported it. The deal's lifecycle is its latest accepted stage."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField(_("stage"), max_length=20, choices=Lifecycle.choices)
+    on = models.DateField(_("date"), null=True, blank=True)
+    article = models.ForeignKey("sources.Article", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    evidence = models.TextField(_("evidence"), blank=True)
+    accepted = models.BooleanField(_("accepted"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "stage", "article"], name="deal_stage_unique"),
+            models.CheckConstraint(condition=Q(stage__in=Lifecycle.values), name="deal_stage_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.on or ''}".strip()
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProposalField(models.TextChoices):
+    LIFECYCLE = "lifecycle", _("stage")
+    AMOUNT = "amount", _("amount")
+    PARTY = "party", _("new party")
+
+
+class UpdateProposal(models.Model):
+    """A change to a decided deal that a later article reports: one field, old → new, with its
+    evidence. Nothing changes on the deal until a reviewer accepts it."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="proposals")
+    article = models.ForeignKey("sources.Article", on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("field"), max_length=20, choices=ProposalField.choices)
+    old = models.CharField(_("now"), max_length=300, blank=True)
+    new = models.CharField(_("proposed"), max_length=300)
+    # The machine-readable new value (a stage code and date, an amount, a company id).
+    value = models.JSONField(default=dict)
+    evidence = models.TextField(_("evidence"), blank=True)
+    # The field was set by a reviewer: accepting overrides a person's decision, shown as such.
+    conflict = models.BooleanField(_("overrides a reviewer's value"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PENDING)  # fmt: skip
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("update proposal")
+        verbose_name_plural = _("update proposals")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "article", "field", "new"], name="proposal_unique"),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old or '—'} → {self.new}"
+
+
+class ImportedRow(models.Model):
+    """One spreadsheet row that became a deal: where it came from, and the key that makes a
+    re-import of the same file change nothing."""
+
+    key = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(_("file"), max_length=300)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    row_number = models.PositiveIntegerField(_("row"))
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")  # fmt: skip
+    deal = models.ForeignKey(Deal, on_delete=models.SET_NULL, null=True, related_name="imported_rows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+
+    def __str__(self) -> str:
+        return f"{self.file_name}, {self.sheet or '-'}, row {self.row_number}"
+
+
+class ImportMapping(models.Model):
+    """The column mapping last used for a spreadsheet with these headers, offered for the next."""
+
+    signature = models.CharField(max_length=64, unique=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+
+    def __str__(self) -> str:
+        return ", ".join(self.headers)[:100]

@@ -17,6 +17,7 @@ from sources.extraction import deal_title
 from sources.extraction.rates import Rate, to_usd
 
 from .models import (
+    STAGE_ORDER,
     Amount,
     BodyLevel,
     Company,
@@ -27,6 +28,7 @@ from .models import (
     DealKindCode,
     DealParty,
     DealSource,
+    DealStage,
     DecidedBy,
     Evidence,
     GovernmentBody,
@@ -35,8 +37,11 @@ from .models import (
     JointVenture,
     Lifecycle,
     Programme,
+    ProposalField,
+    ProposalStatus,
     ReviewStatus,
     Sector,
+    UpdateProposal,
 )  # fmt: skip
 from .names import normalize_name
 from .selectors import choices_changed
@@ -45,6 +50,10 @@ from .selectors import choices_changed
 EXTRACTED_FIELDS = ("title", "kinds", "signed_on", "place", "destination_country", "sectors", "confidence",
                     "lifecycle", "parties", "amounts", "government", "joint_venture")  # fmt: skip
 DATE_WINDOW_DAYS = 45
+# A later stage of a known deal: MOU to contract to opening takes months, rarely over two years
+# (the cases the issue names: an MOU in March, the contract in September, a plant two years on).
+# A match this wide is only ever a proposal that a reviewer accepts, never a silent change.
+UPDATE_WINDOW_DAYS = 730
 IMPLIED_RATE = "implied by the article"
 
 
@@ -171,6 +180,75 @@ def _find_existing(companies: list[Company], kinds: list[str], signed_on: dt.dat
     return None
 
 
+def _compatible(deal_kinds: set[str], kinds: list[str]) -> bool:
+    """An MOU is followed by the deal it announced (an investment, a joint venture ...)."""
+    return not kinds or not deal_kinds or bool(deal_kinds & set(kinds)) or "mou" in deal_kinds | set(kinds)
+
+
+def _find_to_update(companies: list[Company], kinds: list[str], stage: str, on: dt.date | None) -> Deal | None:
+    """An approved deal of the same parties that this report takes a stage further."""
+    if not companies:
+        return None
+    ids = {c.pk for c in companies}
+    candidates = Deal.objects.filter(parties__company_id__in=ids, review_status=ReviewStatus.APPROVED)
+    for deal in candidates.distinct().prefetch_related("parties", "kinds").order_by("-id")[:50]:
+        if not ids <= {p.company_id for p in deal.parties.all()}:
+            continue
+        if not _compatible({k.code for k in deal.kinds.all()}, kinds):
+            continue
+        if STAGE_ORDER.get(stage, 0) <= STAGE_ORDER.get(deal.lifecycle, 0):
+            continue
+        if on and deal.signed_on and abs((deal.signed_on - on).days) > UPDATE_WINDOW_DAYS:
+            continue
+        return deal
+    return None
+
+
+def _evidence_text(item: dict[str, Any], *fields: str) -> str:
+    for f in fields:
+        for ev in item.get("evidence", []):
+            if ev.get("field") == f and ev.get("text"):
+                return ev["text"][:1000]
+    return ""
+
+
+def _propose(*, deal: Deal, article: Any, field: str, old: str, new: str, value: dict, evidence: str,
+             conflict: bool) -> None:  # fmt: skip
+    UpdateProposal.objects.get_or_create(
+        deal=deal, article=article, field=field, new=new[:300],
+        defaults={"old": old[:300], "value": value, "evidence": evidence, "conflict": conflict},
+    )  # fmt: skip
+
+
+def _proposals_for(*, deal: Deal, article: Any, item: dict[str, Any], companies: list[Company], stage: str,
+                   on: dt.date | None) -> None:  # fmt: skip
+    """What a later article reports about a decided deal, as proposals: a later stage, another
+    amount, a new party. Each waits for a reviewer; the deal itself is not touched."""
+    human = set(deal.human_set_fields or [])
+    if STAGE_ORDER.get(stage, 0) > STAGE_ORDER.get(deal.lifecycle, 0):
+        _propose(deal=deal, article=article, field=ProposalField.LIFECYCLE, old=str(deal.get_lifecycle_display()),
+                 new=str(Lifecycle(stage).label), value={"stage": stage, "on": on.isoformat() if on else None},
+                 evidence=_evidence_text(item, "lifecycle", "kinds", "signed_on"),
+                 conflict="lifecycle" in human)  # fmt: skip
+    amounts = item.get("amounts", [])
+    if amounts and item.get("stage") != Lifecycle.CANCELLED:
+        a = amounts[0]
+        value = Decimal(str(a["value"]))
+        current = {(am.value, am.currency) for am in deal.amounts.all()}
+        if (value, a["currency"]) not in current:
+            old = "; ".join(f"{v:,.0f} {c}" for v, c in sorted(current)) or "—"
+            _propose(deal=deal, article=article, field=ProposalField.AMOUNT, old=old,
+                     new=f"{value:,.0f} {a['currency']}", value={"value": str(value), "currency": a["currency"],
+                                                                 "text": a.get("text", ""), "on": on and on.isoformat()},
+                     evidence=_evidence_text(item, "amounts"), conflict="amounts" in human)  # fmt: skip
+    known = {p.company_id for p in deal.parties.all()}
+    for company, party in zip(companies, item.get("parties", []), strict=False):
+        if company.pk not in known:
+            _propose(deal=deal, article=article, field=ProposalField.PARTY, old="", new=company.name,
+                     value={"company_id": company.pk, "role": party.get("role", "partner")},
+                     evidence=_evidence_text(item, "parties"), conflict="parties" in human)  # fmt: skip
+
+
 @transaction.atomic
 def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     """Write the deals of one extraction result as drafts, or as new sources of existing deals.
@@ -198,10 +276,13 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         kinds = list(item.get("kinds", []))
         key_companies = companies or ([jv_company] if jv_company else [])
         _lock("deal:" + ",".join(str(c.pk) for c in sorted(key_companies, key=lambda c: c.pk)))
+        stage = item.get("stage") or _lifecycle(kinds)
         if key_companies:
-            deal = Deal.objects.filter(
-                sources__article=article, parties__company__in=key_companies
-            ).distinct().first() or _find_existing(key_companies, kinds, signed_on)
+            deal = (
+                Deal.objects.filter(sources__article=article, parties__company__in=key_companies).distinct().first()
+                or _find_existing(key_companies, kinds, signed_on)
+                or _find_to_update(key_companies, kinds, stage, signed_on or published)
+            )
         else:
             # A deal with no named party (recall first): the article's n-th such draft, so a re-run
             # updates it instead of adding another.
@@ -260,6 +341,9 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
                     name=g["name"], aliases=g.get("aliases", []), country=g.get("country"), article=article
                 )
                 GovernmentInvolvement.objects.get_or_create(deal=deal, body=body, role="broker")
+        if deal.review_status == ReviewStatus.APPROVED and not created:
+            _proposals_for(deal=deal, article=article, item=item, companies=companies, stage=stage,
+                           on=signed_on or published)  # fmt: skip
         # On a draft, the article is reviewed with the draft; on a deal already decided, what it
         # brings is pending until a reviewer accepts it (review is the only door to the public).
         source, _ = DealSource.objects.get_or_create(deal=deal, article=article, defaults={"accepted": writable})
@@ -272,7 +356,98 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         )  # fmt: skip
         deal_refresh_counts(deal=deal)
         deals.append(deal)
+    for update in result.get("updates", []):
+        deal = _update_known_deal(article=article, update=update)
+        if deal is not None:
+            deals.append(deal)
     return deals
+
+
+def _company_known(name: str, aliases: list[str]) -> Company | None:
+    keys = [normalize_name(n) for n in [name, *aliases] if normalize_name(n)]
+    alias = CompanyAlias.objects.filter(normalized__in=keys).select_related("company").order_by("company_id").first()
+    return alias.company if alias else None
+
+
+def _update_known_deal(*, article: Any, update: dict[str, Any]) -> Deal | None:
+    """A cancellation or withdrawal: a proposal on the known deal of those parties; about no known
+    deal it makes nothing (an article about an unknown deal's end stays a negative)."""
+    companies = [_company_known(p["name"], p.get("aliases", [])) for p in update.get("parties", [])]
+    if not companies or None in companies:
+        return None
+    on, _ = _parse_date(update.get("date"))
+    deal = _find_to_update(companies, [], update.get("stage", Lifecycle.CANCELLED), on or article.published_on)
+    if deal is None:
+        return None
+    item = {"stage": update.get("stage", Lifecycle.CANCELLED), "parties": [],
+            "evidence": [{"field": "lifecycle", "text": update.get("text", "")}]}  # fmt: skip
+    _proposals_for(deal=deal, article=article, item=item, companies=[], stage=item["stage"],
+                   on=on or article.published_on)  # fmt: skip
+    DealSource.objects.get_or_create(deal=deal, article=article, defaults={"accepted": False})
+    deal_refresh_counts(deal=deal)
+    return deal
+
+
+def _lifecycle_refresh(deal: Deal) -> None:
+    """The deal's lifecycle is its latest accepted stage (by date, then by the order of stages)."""
+    stages = list(deal.stages.filter(accepted=True))
+    if stages:
+        latest = max(stages, key=lambda s: (s.on or dt.date.min, STAGE_ORDER.get(s.stage, 0)))
+        if deal.lifecycle != latest.stage:
+            deal.lifecycle = latest.stage
+            deal.save(update_fields=["lifecycle", "updated_at"])
+
+
+def _first_stage(deal: Deal) -> None:
+    """On approval, the deal's stage as reviewed opens its timeline."""
+    source = deal.sources.order_by("article__published_on", "id").first()
+    DealStage.objects.get_or_create(
+        deal=deal, stage=deal.lifecycle, article=source.article if source else None,
+        defaults={"on": deal.signed_on or (source.article.published_on if source else None), "accepted": True},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: UpdateProposal, user: Any) -> UpdateProposal:
+    """Apply one proposed change to the deal; the history records it with the article as reason."""
+    p = UpdateProposal.objects.select_for_update().select_related("article").get(pk=proposal.pk)
+    if p.status != ProposalStatus.PENDING:
+        return p
+    deal = Deal.objects.select_for_update().get(pk=p.deal_id)
+    reason = f"update accepted from article {p.article_id}"
+    if p.field == ProposalField.LIFECYCLE:
+        on = dt.date.fromisoformat(p.value["on"]) if p.value.get("on") else p.article.published_on
+        DealStage.objects.update_or_create(deal=deal, stage=p.value["stage"], article=p.article,
+                                           defaults={"on": on, "evidence": p.evidence, "accepted": True})  # fmt: skip
+        deal._change_reason = reason
+        _lifecycle_refresh(deal)
+    elif p.field == ProposalField.AMOUNT:
+        on = dt.date.fromisoformat(p.value["on"]) if p.value.get("on") else deal.signed_on
+        _amounts_write(deal, [{"value": p.value["value"], "currency": p.value["currency"],
+                               "text": p.value.get("text", "")}], on)  # fmt: skip
+    elif p.field == ProposalField.PARTY:
+        DealParty.objects.get_or_create(deal=deal, company_id=p.value["company_id"],
+                                        defaults={"role": p.value.get("role", "partner")})  # fmt: skip
+        deal_title_refresh(deal=deal)
+    # What the article said about this deal becomes public with the change it brought.
+    _accept_article_rows(deal=deal, article_ids=[p.article_id])
+    deal._change_reason = reason
+    deal.save()
+    deal_refresh_counts(deal=deal)
+    p.status, p.decided_by, p.decided_at = ProposalStatus.ACCEPTED, user, timezone.now()
+    p.save(update_fields=["status", "decided_by", "decided_at"])
+    transaction.on_commit(choices_changed)
+    return p
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: UpdateProposal, user: Any) -> UpdateProposal:
+    """Refuse one proposed change; the deal stays as it is."""
+    p = UpdateProposal.objects.select_for_update().get(pk=proposal.pk)
+    if p.status == ProposalStatus.PENDING:
+        p.status, p.decided_by, p.decided_at = ProposalStatus.REJECTED, user, timezone.now()
+        p.save(update_fields=["status", "decided_by", "decided_at"])
+    return p
 
 
 def _sector(name: str) -> Sector:
@@ -336,6 +511,7 @@ def deal_approve(*, deal: Deal, user: Any, decided_by: str = DecidedBy.PERSON) -
         deal.title = deal_title_from_rows(deal=deal)
         fields.append("title")
     deal.save(update_fields=fields)
+    _first_stage(deal)
     # Approving a draft accepts what its articles said; a source still pending (added after an
     # earlier decision) is accepted on its own, by deal_source_accept.
     _accept_article_rows(

@@ -68,7 +68,10 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         deal,
         Evidence.objects.filter(deal=deal, accepted=True).select_related("article").order_by("article_id", "start"),
     )
-    return render(request, "deals/deal_detail.html", {"deal": deal, "sources": sources, "evidence": evidence})
+    # The timeline: only stages a reviewer accepted (a proposed one waits in the review desk).
+    stages = deal.stages.filter(accepted=True).order_by("on", "id")
+    return render(request, "deals/deal_detail.html",
+                  {"deal": deal, "sources": sources, "evidence": evidence, "stages": stages})  # fmt: skip
 
 
 @require_safe

@@ -22,6 +22,7 @@ class Origin(models.TextChoices):
     FEED = "feed", _("Feed")
     UPLOAD = "upload", _("Admin upload")
     STDIN = "stdin", _("Standard input")
+    IMPORT = "import", _("Spreadsheet import (a source named by URL, not fetched)")
 
 
 class Source(models.Model):

@@ -86,14 +86,22 @@ def db_retrying(fn, timeout: float = 60):
             time.sleep(0.5)
 
 
-def wait_until_done(ids: list[int], timeout: float = 180, worker: Worker | None = None) -> None:
+def wait_until_done(ids: list[int], timeout: float = 180, worker: Worker | None = None,
+                    sweep_every: float | None = None) -> None:  # fmt: skip
+    """Wait for every article to leave received/processing. ``sweep_every``: run the stuck-article
+    sweep that beat runs in production, for faults that can drop a message (FIELD-NOTES)."""
     from sources.models import Article, ArticleStatus
+    from sources.services import articles_requeue_stuck
 
     deadline = time.monotonic() + timeout
+    next_sweep = time.monotonic() + (sweep_every or 0)
     pending_statuses = [ArticleStatus.RECEIVED, ArticleStatus.PROCESSING]
     while time.monotonic() < deadline:
         if not db_retrying(lambda: Article.objects.filter(pk__in=ids, status__in=pending_statuses).exists()):
             return
+        if sweep_every and time.monotonic() > next_sweep:
+            db_retrying(articles_requeue_stuck)
+            next_sweep = time.monotonic() + sweep_every
         time.sleep(0.3)
     pending = list(Article.objects.filter(pk__in=ids, status__in=pending_statuses).values_list("pk", "status")[:20])
     raise AssertionError(f"articles still pending: {pending}\n" + (worker.tail() if worker else ""))

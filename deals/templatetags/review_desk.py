@@ -14,3 +14,14 @@ def drafts_to_review() -> int:
     return cache.get_or_set(
         "deals:drafts-to-review", lambda: Deal.objects.filter(review_status=ReviewStatus.DRAFT).count(), 30
     )
+
+
+@register.simple_tag
+def updates_to_review() -> int:
+    from deals.models import ProposalStatus, UpdateProposal
+
+    return cache.get_or_set(
+        "deals:updates-to-review",
+        lambda: UpdateProposal.objects.filter(status=ProposalStatus.PENDING).values("deal_id").distinct().count(),
+        30,
+    )

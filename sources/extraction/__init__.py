@@ -18,10 +18,10 @@ from .dates import find_dateline
 from .decode import decode
 from .entities import EntityFinder
 from .errors import ExtractionError
-from .frames import Frame, build_frames, deal_spans
+from .frames import Frame, build_frames, cancellations, deal_spans
 from .rates import to_usd
 
-VERSION = "2026.11.30"
+VERSION = "2026.11.30.1"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # The cleaned text read for deals. The longest of the 64 real pages is ~2,000 bytes and a long
 # feature runs to ~30,000 characters: 60,000 keeps every real article whole and bounds the cost.
@@ -42,6 +42,8 @@ class ExtractionResult:
     published: dt.date | None
     deals: list[dict[str, Any]] = field(default_factory=list)
     version: str = VERSION
+    # Ends of agreements (cancelled, withdrawn): for known deals only, never drafts of their own.
+    updates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self, *, file: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -53,6 +55,7 @@ class ExtractionResult:
             published=self.published.isoformat() if self.published else None,
             extractor_version=self.version,
             deals=self.deals,
+            updates=self.updates,
         )
         return out
 
@@ -90,7 +93,8 @@ def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False,
     # Recall first: a concluded agreement with a named party or an amount is a draft, even with fields
     # missing (listed in "missing" for the reviewer). Public bodies alone with no sum are no deal.
     deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"]]
-    return ExtractionResult(body, cleaned.title, language, encoding, published, deals)
+    updates = cancellations(body, entities, body_start)
+    return ExtractionResult(body, cleaned.title, language, encoding, published, deals, updates=updates)
 
 
 def _check(deadline: float, stage: str, budget: float) -> None:

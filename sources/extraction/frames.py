@@ -102,14 +102,24 @@ def is_deal_sentence(text: str) -> bool:
     return bool(has_agreement and lx.CONCLUDED_RE.search(text) and not lx.NEGATED_RE.search(text))
 
 
+def is_cancellation_sentence(text: str) -> bool:
+    """A sentence that reports the end of an agreement: a deal word and a word of cancellation or
+    withdrawal (해지, 무산, scrapped, pulled out, расторг, 撤回 ...)."""
+    has_agreement = re.search(lx.AGREEMENT_WORDS, text, re.I) or any(r.search(text) for r in lx.KIND_RES.values())
+    return bool(has_agreement and lx.CANCEL_RE.search(text))
+
+
 def deal_spans(text: str) -> list[tuple[int, int]]:
     """The spans of the sentences that report a deal, and of the sentence after each (it often names
-    the parties: "The firms are A, B and C"), for the language analysers."""
+    the parties: "The firms are A, B and C"), for the language analysers; and the sentences that
+    report a deal's end (the parties named there may be a known deal's)."""
     sentences = sentences_of(text)
     keep = set()
     for i, s in enumerate(sentences):
         if is_deal_sentence(s.text[:MAX_SENTENCE_CHARS]):
             keep.update((i, i + 1))
+        elif is_cancellation_sentence(s.text[:MAX_SENTENCE_CHARS]):
+            keep.add(i)
     spans = [(sentences[i].start, min(sentences[i].end, sentences[i].start + MAX_SENTENCE_CHARS))
              for i in sorted(keep) if i < len(sentences)]  # fmt: skip
     return spans[:MAX_DEAL_SENTENCES]
@@ -210,6 +220,24 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             f.companies.remove(f.jv)
         _fill(f, text, language, published, govs, sentences, headline)
         out.append(f)
+    return out
+
+
+def cancellations(text: str, entities: list[Entity], body_start: int) -> list[dict]:
+    """The agreements an article reports as cancelled or withdrawn, with the companies it names.
+    They are no deal of their own: a proposal on the known deal of those parties, or nothing."""
+    companies = [e for e in entities if e.kind in ("company", "jv")]
+    out = []
+    for s in sentences_of(text):
+        if s.end <= body_start or not is_cancellation_sentence(s.text[:MAX_SENTENCE_CHARS]):
+            continue
+        named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
+        if not named:
+            continue
+        parties = [{"name": c.name, "aliases": sorted(c.aliases - {c.name}), "country": c.country} for c in named]
+        if any(u["parties"] == parties for u in out):
+            continue
+        out.append({"stage": "cancelled", "parties": parties, "text": s.text, "start": s.start, "end": s.end})
     return out
 
 

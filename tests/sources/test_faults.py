@@ -93,7 +93,11 @@ def test_killing_a_pool_child_mid_batch_loses_and_doubles_nothing(make_worker):
     assert_nothing_lost_or_doubled(ids)
 
 
-def test_killing_the_whole_worker_mid_batch_then_starting_another_loses_nothing(make_worker):
+def test_killing_the_whole_worker_mid_batch_then_starting_another_loses_nothing(make_worker, settings):
+    # A SIGKILL of the whole worker can drop a message that was popped from the queue but not yet
+    # recorded as unacknowledged (about one in a few hundred runs here); production's beat sweep
+    # re-queues such an article, so the test runs that sweep too, with the workers' time limit.
+    settings.CELERY_TASK_TIME_LIMIT = int(FAST_RECOVERY["CELERY_TASK_TIME_LIMIT"])
     first = make_worker(concurrency=2, env=FAST_RECOVERY)
     ids = ingest(batch(300))
     wait_until(lambda: processed(ids) >= 60)
@@ -101,7 +105,7 @@ def test_killing_the_whole_worker_mid_batch_then_starting_another_loses_nothing(
     interrupted = processed(ids)
     assert interrupted < len(ids), "the batch finished before the kill; make it larger"
     second = make_worker(concurrency=2, env=FAST_RECOVERY)
-    wait_until_done(ids, worker=second)
+    wait_until_done(ids, worker=second, sweep_every=15)
     assert_nothing_lost_or_doubled(ids)
 
 
