@@ -52,6 +52,9 @@ def svg_rows(bars: list[Bar], measure: str) -> dict[str, Any]:
     return {"rows": rows, "height": max(len(bars), 1) * ROW, "width": WIDTH, "label_w": LABEL_W, "bar_h": ROW - 6}
 
 
+INVESTOR_ROLES = ("investor", "acquirer", "licensor", "jv_parent")
+
+
 def chart_data(deals: QuerySet[Deal]) -> dict[str, Any]:
     """Deal count and USD by year, by investor country to destination, by sector and by programme."""
     ids = deals.order_by().values("id")
@@ -61,8 +64,9 @@ def chart_data(deals: QuerySet[Deal]) -> dict[str, Any]:
         .annotate(n=Count("id"), usd=Sum("usd_total")).order_by("year")
     )  # fmt: skip
     names = dict(countries)
+    # Investors only: the investee of a deal into Korea is no flow of capital from Korea.
     pairs = (
-        DealParty.objects.filter(deal_id__in=ids)
+        DealParty.objects.filter(deal_id__in=ids, role__in=INVESTOR_ROLES)
         .exclude(company__country="")
         .exclude(company__country=F("deal__destination_country"))
         .values("company__country", "deal__destination_country")

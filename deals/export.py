@@ -102,6 +102,20 @@ COLUMNS: list[tuple[str, str, Any]] = [
 ]
 
 
+# Columns that hold several values ("; "-joined in the CSV, lists in the JSON API).
+MULTI_VALUED = frozenset(header for header, _, expression in COLUMNS if isinstance(expression, Subquery))
+
+
+def export_dicts(deals: QuerySet[Deal]) -> QuerySet:
+    """The same columns as dicts keyed ``col_<header>`` (the JSON API): still one SELECT."""
+    annotated = (
+        deals.prefetch_related(None)
+        .select_related(None)
+        .annotate(**{f"col_{header}": expression for header, _, expression in COLUMNS})
+    )
+    return annotated.values(*(f"col_{header}" for header, _, _ in COLUMNS))
+
+
 def export_queryset(deals: QuerySet[Deal]) -> QuerySet:
     """The deals as rows of the export columns: one SELECT, no prefetching."""
     annotated = (

@@ -433,11 +433,11 @@ def remember(headers: list[str], columns: dict[int, str]) -> None:
 
 
 def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run: bool = False,
-                overrides: dict[str, str] | None = None, name: str | None = None,
-                progress: Any = None) -> Report:  # fmt: skip
+                overrides: dict[str, str] | None = None, name: str | None = None, progress: Any = None,
+                decided_by: str = DecidedBy.IMPORT) -> Report:  # fmt: skip
     """Import every sheet of a spreadsheet; see the module docstring."""
     report = Report(file=name or path.name)
-    writer = _Writer(user=user, approve=approve, provenance_file=report.file)
+    writer = _Writer(user=user, approve=approve, provenance_file=report.file, decided_by=decided_by)
     for table in read_table(path):
         columns = mapping_for(table.headers, overrides)
         report.mapping.update({table.headers[j]: f for j, f in columns.items()})
@@ -469,8 +469,8 @@ def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run:
 class _Writer:
     """Writes batches of parsed rows; companies, kinds and bodies are looked up once per import."""
 
-    def __init__(self, *, user: Any, approve: bool, provenance_file: str):
-        self.user, self.approve, self.file = user, approve, provenance_file
+    def __init__(self, *, user: Any, approve: bool, provenance_file: str, decided_by: str = DecidedBy.IMPORT):
+        self.user, self.approve, self.file, self.decided_by = user, approve, provenance_file, decided_by
         self.companies: dict[tuple[str, str], Company] = {}
         self.kinds = {k.code: k for k in DealKind.objects.all()}
         self.sectors: dict[str, Any] = {}
@@ -536,7 +536,7 @@ class _Writer:
                 source_count=len(set(data["sources"])), created_at=now, updated_at=now,
             )  # fmt: skip
             if self.approve:
-                deal.reviewed_by, deal.reviewed_at, deal.decided_by = self.user, now, DecidedBy.IMPORT
+                deal.reviewed_by, deal.reviewed_at, deal.decided_by = self.user, now, self.decided_by
             deal._change_reason = f"imported from {self.file}, sheet {sheet or '-'}, row {number}, by {who}"[:100]
             deals.append(deal)
             plans.append((number, key, data, parties, jv, amounts))
@@ -561,9 +561,8 @@ class _Writer:
                 a.deal = deal
                 amount_rows.append(a)
             for name in data["government"]:
-                body = self.bodies.get(name) or body_match_or_create(name=name, aliases=[], country=None)
-                self.bodies[name] = body
-                gov_rows.append(GovernmentInvolvement(deal=deal, body=body, role="broker"))
+                body, programme = self._government(name, body_match_or_create)
+                gov_rows.append(GovernmentInvolvement(deal=deal, body=body, programme=programme, role="broker"))
             source_rows += [DealSource(deal=deal, article=_source_article(ref), accepted=True)
                             for ref in dict.fromkeys(data["sources"])]  # fmt: skip
             if self.approve or data["lifecycle"]:
@@ -584,6 +583,19 @@ class _Writer:
         DealSource.objects.bulk_create(source_rows, ignore_conflicts=True)
         DealStage.objects.bulk_create(stage_rows, ignore_conflicts=True)
         ImportedRow.objects.bulk_create(keys)
+
+    def _government(self, name: str, make_body: Any) -> tuple[Any, Any]:
+        """ "Body" or "Body / Programme" (a programme of that body)."""
+        if name not in self.bodies:
+            from .models import Programme
+
+            body_name, _, programme_name = (p.strip() for p in name.partition(" / "))
+            body = make_body(name=body_name, aliases=[], country=None)
+            programme = None
+            if programme_name:
+                programme, _ = Programme.objects.get_or_create(name=programme_name[:200], body=body)
+            self.bodies[name] = (body, programme)
+        return self.bodies[name]
 
     def _sector(self, name: str, make: Any):
         if name not in self.sectors:

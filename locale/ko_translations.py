@@ -379,4 +379,8 @@ KO = {
     "Nothing is written before you confirm. A file imported before changes nothing.": "확인하기 전에는 아무것도 저장하지 않습니다. 이미 가져온 파일은 아무것도 바꾸지 않습니다.",
     "Dry run": "시험 실행",
     "Deals with proposed updates (%(u)s)": "갱신 제안이 있는 거래 (%(u)s)",
+    # API and feeds
+    "Approved deals matching the listing's filters, newest decisions first.": "목록 필터에 맞는 승인된 거래, 최근 결정 순.",
+    "Atom feed of this search": "이 검색의 Atom 피드",
+    "JSON API": "JSON API",
 }

@@ -166,3 +166,13 @@ def test_the_public_page_quotes_only_evidence_for_values_still_on_the_deal(clien
     assert "“3 March 2025”" in page  # untouched fields keep theirs
     # Stale quotes stay on record (history and the review desk), only the public page drops them.
     assert Evidence.objects.filter(deal=deal, text="Invented Robotics Ltd").exists()
+
+
+def test_the_investor_flow_chart_counts_investors_only(client):
+    deal = make_deal("Flow", country="DE")  # a German investor
+    DealParty.objects.create(deal=deal, company=Company.objects.create(name="Korean investee", country="KR"),
+                             role="investee")  # fmt: skip
+    deal.destination_country = "KR"
+    deal.save(update_fields=["destination_country"])
+    rows = [(r["label"], r["count"]) for r in chart(client.get("/stats/"), "country-pair")["svg"]["rows"]]
+    assert len(rows) == 1 and rows[0][1] == 1 and rows[0][0].startswith("Germany")

@@ -14,6 +14,9 @@ from sources.models import Origin
 from sources.services import article_receive
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo" / "articles"
+# About 40 deals written for the demo (invented companies, several countries, years, kinds,
+# currencies and two programmes) so that every chart and facet has something to show.
+DEMO_DEALS = Path(settings.BASE_DIR) / "demo" / "deals.csv"
 
 
 class Command(BaseCommand):
@@ -50,6 +53,11 @@ class Command(BaseCommand):
             for n, deal in enumerate(drafts):
                 if n % 2 == 0:
                     deal_approve(deal=deal, user=user, decided_by=DecidedBy.DEMO)
+        if not options["no_approve"]:
+            from deals.imports import import_file
+
+            imported = import_file(DEMO_DEALS, user=user, approve=True, decided_by=DecidedBy.DEMO)
+            self.stdout.write(f"Demo deals: {imported.created} imported, {imported.unchanged} already there.")
         total = Deal.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demo data: {len(files)} articles, {total} deals."))
         address = os.environ.get("ADDRESS", "127.0.0.1:8000")
