@@ -42,6 +42,12 @@ SORTS = {
 }
 
 
+SORT_LABELS = {"-date": _("Newest first"), "date": _("Oldest first"), "-usd": _("Largest USD first"),
+               "usd": _("Smallest USD first"), "title": _("Title")}  # fmt: skip
+LANGUAGE_NAMES = {"ko": _("Korean"), "en": _("English"), "ja": _("Japanese"), "zh": _("Chinese"), "ru": _("Russian"),
+                  "de": _("German")}  # fmt: skip
+
+
 class FastSelect(forms.Select):
     """A <select> rendered by string building: Django's per-option templates took ~140 ms for the
     two 250-country lists on every listing page."""
@@ -125,13 +131,17 @@ class DealFilterSet(django_filters.FilterSet):
     )
     usd_min = django_filters.NumberFilter(label=_("USD from"), field_name="usd_total", lookup_expr="gte")
     usd_max = django_filters.NumberFilter(label=_("USD to"), field_name="usd_total", lookup_expr="lte")
-    date_from = django_filters.DateFilter(label=_("Signed from"), field_name="signed_on", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("Signed to"), field_name="signed_on", lookup_expr="lte")
+    date_from = django_filters.DateFilter(label=_("Signed from"), field_name="signed_on", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    date_to = django_filters.DateFilter(label=_("Signed to"), field_name="signed_on", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     language = django_filters.ChoiceFilter(
-        label=_("Source language"), choices=[(c, c) for c in SOURCE_LANGUAGES], widget=FastSelect
+        label=_("Source language"),
+        choices=lambda: [(c, LANGUAGE_NAMES.get(c, c)) for c in SOURCE_LANGUAGES],
+        widget=FastSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"), choices=[(k, k) for k in SORTS], method="sort_by", widget=FastSelect
+        label=_("Sort"), choices=lambda: [(k, SORT_LABELS[k]) for k in SORTS], method="sort_by", widget=FastSelect
     )
 
     class Meta:

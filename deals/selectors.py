@@ -2,6 +2,8 @@
 
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -155,7 +157,7 @@ def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]
     }
     names |= {normalize_name(p.company.name) for p in deal.parties.all()}
     names.discard("")
-    amounts = {a.original_text.strip() for a in deal.amounts.all() if a.original_text.strip()}
+    amounts = {(a.value, a.currency) for a in deal.amounts.all()}
     kept = []
     for e in evidence:
         if e.field in ("parties", "joint_venture"):
@@ -163,9 +165,19 @@ def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]
             if not any(n in text for n in names):
                 continue
         elif e.field == "amounts" and "amounts" in human:
-            if not any(a in e.text for a in amounts):
+            if not quotes_an_amount(e.text, amounts):
                 continue
         elif e.field in human:
             continue
         kept.append(e)
     return kept
+
+
+def quotes_an_amount(text: str, amounts: set[tuple[Any, str]]) -> bool:
+    """Whether a quote states one of these (value, currency) sums: after a reviewer retyped an
+    amount, the article's words for the old one no longer back the deal."""
+    from sources.extraction.amounts import find_amounts
+
+    wanted = {(Decimal(v).normalize(), c) for v, c in amounts}
+    return any((m.value.normalize(), m.currency) in wanted
+               for language in ("en", "ko", "de") for m in find_amounts(text or "", language=language))  # fmt: skip

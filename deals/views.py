@@ -63,7 +63,12 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(public_deals(), pk=pk)
     # Only what a reviewer accepted: a later article about this deal waits in the review desk.
-    sources = deal.sources.filter(accepted=True).select_related("article").order_by("article__published_on")
+    sources = (
+        deal.sources.filter(accepted=True)
+        .select_related("article", "article__source")
+        .defer("article__raw", "article__text", "article__extraction")
+        .order_by("article__published_on")
+    )
     evidence = selectors.evidence_current(
         deal,
         Evidence.objects.filter(deal=deal, accepted=True).select_related("article").order_by("article_id", "start"),

@@ -383,4 +383,20 @@ KO = {
     "Approved deals matching the listing's filters, newest decisions first.": "목록 필터에 맞는 승인된 거래, 최근 결정 순.",
     "Atom feed of this search": "이 검색의 Atom 피드",
     "JSON API": "JSON API",
+    # amounts on the detail page
+    "USD unknown: the deal has no date to convert at": "미화 환산 불가: 환산할 거래 날짜가 없음",
+    "USD unknown: no %(currency)s reference rate for that date": "미화 환산 불가: 그 날짜의 %(currency)s 기준환율 없음",
+    "ECB reference rate of %(day)s": "%(day)s ECB 기준환율",
+    "the article's own USD figure": "기사에 나온 미화 금액",
+    "rate of %(day)s, %(source)s": "%(day)s 환율, %(source)s",
+    # listing filters
+    "Newest first": "최신순",
+    "Oldest first": "오래된 순",
+    "Largest USD first": "미화 금액 큰 순",
+    "Smallest USD first": "미화 금액 작은 순",
+    "Title": "제목",
+    "Japanese": "일본어",
+    "Chinese": "중국어",
+    "Russian": "러시아어",
+    "German": "독일어",
 }

@@ -21,6 +21,28 @@ OUT = ROOT / "docs" / "img"
 PY = sys.executable
 
 
+LATER_ARTICLE = """
+import datetime as dt
+from deals.models import Deal
+from deals.services import draft_upsert
+from sources.models import Article, ArticleStatus
+deal = Deal.objects.filter(review_status="approved", lifecycle="mou_signed").order_by("id").first()
+names = [p.company.name for p in deal.parties.select_related("company")]
+text = f"{names[0]} and {names[1]} signed the investment agreement that their memorandum announced."
+article = Article.objects.create(raw=text.encode(), text=text, title="An invented follow-up report",
+                                 status=ArticleStatus.EXTRACTED, published_on=dt.date.today(), language="en")
+quote = "signed the investment agreement"
+start = text.index(quote)
+draft_upsert(article=article, result={"language": "en", "deals": [{
+    "title": deal.title, "kinds": ["investment"], "confidence": 0.8,
+    "date": (deal.signed_on + dt.timedelta(days=200)).isoformat(),
+    "parties": [{"name": n, "aliases": [], "country": None, "role": "partner"} for n in names],
+    "amounts": [{"value": "45000000", "currency": "USD", "group": 0, "text": "$45m"}],
+    "evidence": [{"field": "kinds", "start": start, "end": start + len(quote), "text": quote}]}]})
+print(deal.pk)
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,6 +60,9 @@ def main() -> None:
         demo = subprocess.run([PY, "manage.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True,
                               text=True).stdout  # fmt: skip
         user, password = re.search(r"user: (\S+)\s+password: (\S+)", demo).groups()
+        # A later article about one of the demo's MOUs, so the screen shows proposed updates.
+        proposal_deal = subprocess.run([PY, "manage.py", "shell", "-c", LATER_ARTICLE], cwd=ROOT, env=env, check=True,
+                                       capture_output=True, text=True).stdout.split()[-1]  # fmt: skip
         port = free_port()
         server = subprocess.Popen([PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -62,6 +87,11 @@ def main() -> None:
                     page.locator("#review-desk").wait_for()
                     page.screenshot(path=str(OUT / name))
                     print(OUT / name)
+                    if locale == "en-GB":
+                        page.goto(f"{base}/admin/deals/deal/{proposal_deal}/change/")
+                        page.locator("form.proposals").wait_for()
+                        page.screenshot(path=str(OUT / "proposal-en.png"))
+                        print(OUT / "proposal-en.png")
                 browser.close()
         finally:
             server.terminate()

@@ -17,3 +17,12 @@ def http_url(value: str | None) -> str:
     except ValueError:
         return ""
     return str(value).strip() if scheme in {"http", "https"} else ""
+
+
+@register.filter
+def host(value: str | None) -> str:
+    """The site a source URL is on ("news.example.org"), as its publisher when no feed names one."""
+    try:
+        return (urlsplit(str(value or "")).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""

@@ -123,3 +123,15 @@ def test_the_review_screen_in_korean_has_no_english_leftovers(live_server, brows
         assert not leftovers, leftovers
     finally:
         context.close()
+
+
+def test_a_long_country_filter_can_be_searched(live_server, page):
+    from deals.models import Company
+
+    for code in ["DE", "FR", "JP", "US", "CN", "SE", "NL", "IL", "GB", "SG", "VN", "CA"]:
+        Company.objects.create(name=f"Invented {code} Co", country=code)
+    log_in(page, live_server, "/admin/deals/deal/")
+    box = page.locator("#changelist-filter input.filter-search").first
+    box.fill("germ")
+    visible = [t.strip() for t in page.locator("#changelist-filter li:visible").all_inner_texts()]
+    assert "Germany" in visible and "France" not in visible

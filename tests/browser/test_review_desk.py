@@ -49,5 +49,7 @@ def test_a_reviewer_corrects_an_amount_approves_and_finds_the_deal_published(liv
 
     page.goto(f"{live_server.url}/deals/")
     page.click(f"a[href='/deals/{deal.pk}/']")
-    assert "55,000,000" in page.content() or "55000000" in page.content()
+    content = page.content()
+    assert "EUR 55 m" in content
+    assert "€50m" not in content  # the old amount's words back the deal no more
     assert Deal.objects.filter(review_status=ReviewStatus.DRAFT).count() == 0

@@ -176,3 +176,24 @@ def test_the_investor_flow_chart_counts_investors_only(client):
     deal.save(update_fields=["destination_country"])
     rows = [(r["label"], r["count"]) for r in chart(client.get("/stats/"), "country-pair")["svg"]["rows"]]
     assert len(rows) == 1 and rows[0][1] == 1 and rows[0][0].startswith("Germany")
+
+
+def test_the_detail_page_reads_amounts_rates_and_sources_as_people_do(client):
+    from deals.models import Amount, DealSource
+    from sources.models import Article
+
+    deal = make_deal("Readable", country="DE")
+    deal.destination_country = "KR"
+    deal.save(update_fields=["destination_country"])
+    Amount.objects.create(deal=deal, value=Decimal("3300000000"), currency="KRW", usd_value=Decimal("2900000"),
+                          usd_rate=Decimal("0.00088"), usd_rate_date=dt.date(2015, 1, 28),
+                          usd_rate_source="ECB reference rates")  # fmt: skip
+    Amount.objects.create(deal=deal, value=Decimal("5000000"), currency="XAF")
+    article = Article.objects.create(raw=b"x", content_hash="e" * 64, title="An invented report",
+                                     url="https://www.news.example.org/a/1", published_on=dt.date(2015, 1, 29))  # fmt: skip
+    DealSource.objects.create(deal=deal, article=article)
+    page = client.get(f"/deals/{deal.pk}/").content.decode()
+    assert "KRW 3.3 bn ≈ USD 2.9 m" in page and "ECB reference rate of" in page
+    assert "XAF 5 m" in page and "USD unknown: no XAF reference rate for that date" in page
+    assert "news.example.org" in page and "South Korea" in page
+    assert "<h2>Government</h2>" not in page  # empty sections are left out

@@ -1,0 +1,53 @@
+"""Amounts as people read them: "KRW 3.3 bn ≈ USD 2.9 m (ECB reference rate of 28 Jan 2015)"."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+_SCALES = [(Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")]
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    if value is None:
+        return ""
+    value = Decimal(value)
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            short = (value / scale).quantize(Decimal("0.1"))
+            text = f"{short:,f}".rstrip("0").rstrip(".")
+            return f"{currency} {text} {word}".strip()
+    return f"{currency} {value:,.0f}".strip()
+
+
+@register.filter
+def rate_note(amount) -> str:
+    """Where the USD value comes from, or why there is none."""
+    if amount.currency == "USD":
+        return ""
+    if amount.usd_value is None:
+        if amount.deal.signed_on is None and not amount.usd_rate_date:
+            return _("USD unknown: the deal has no date to convert at")
+        return _("USD unknown: no %(currency)s reference rate for that date") % {"currency": amount.currency}
+    day = date_format(amount.usd_rate_date, "DATE_FORMAT") if amount.usd_rate_date else ""
+    if "ECB" in (amount.usd_rate_source or ""):
+        return _("ECB reference rate of %(day)s") % {"day": day}
+    if amount.usd_rate_source == "implied by the article":
+        return _("the article's own USD figure")
+    return _("rate of %(day)s, %(source)s") % {"day": day, "source": amount.usd_rate_source or "?"}
+
+
+@register.filter
+def own_words(amount) -> str:
+    """The article's words for the amount, unless a reviewer retyped a value they do not state."""
+    from deals.selectors import quotes_an_amount
+
+    if "amounts" in (amount.deal.human_set_fields or []) and not quotes_an_amount(
+        amount.original_text, {(amount.value, amount.currency)}
+    ):
+        return ""
+    return amount.original_text
