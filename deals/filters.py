@@ -137,11 +137,11 @@ class DealFilterSet(django_filters.FilterSet):
                                         widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     language = django_filters.ChoiceFilter(
         label=_("Source language"),
-        choices=lambda: [(c, LANGUAGE_NAMES.get(c, c)) for c in SOURCE_LANGUAGES],
+        choices=[(c, LANGUAGE_NAMES.get(c, c)) for c in SOURCE_LANGUAGES],
         widget=FastSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"), choices=lambda: [(k, SORT_LABELS[k]) for k in SORTS], method="sort_by", widget=FastSelect
+        label=_("Sort"), choices=[(k, SORT_LABELS[k]) for k in SORTS], method="sort_by", widget=FastSelect
     )
 
     class Meta:

@@ -56,7 +56,27 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "deals/deal_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+    context = {"filter": filterset, "page": page, "query": query.urlencode(), "chips": _chips(request, filterset)}
+    return render(request, "deals/deal_list.html", context)
+
+
+def _chips(request: HttpRequest, filterset: DealFilterSet) -> list[dict[str, str]]:
+    """The active filters as removable chips: each links to the same search without it."""
+    chips = []
+    for name, value in request.GET.items():
+        if not value or name not in filterset.filters or name == "sort":
+            continue
+        field = filterset.form[name]
+        cleaned = filterset.form.cleaned_data.get(name)
+        raw = filterset.filters[name].extra.get("choices")
+        raw = raw() if callable(raw) else raw
+        choices = {str(k): v for k, v in raw} if raw and name not in ("sector", "programme", "body") else {}
+        shown = str(choices.get(value, cleaned if cleaned not in (None, "") else value))
+        rest = request.GET.copy()
+        rest.pop(name)
+        rest.pop("page", None)
+        chips.append({"label": str(field.label), "value": shown, "url": f"?{rest.urlencode()}"})
+    return chips
 
 
 @require_safe

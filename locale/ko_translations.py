@@ -399,4 +399,7 @@ KO = {
     "Chinese": "중국어",
     "Russian": "러시아어",
     "German": "독일어",
+    # filter chips
+    'Active filters': '적용된 필터',
+    'Remove this filter': '이 필터 해제',
 }

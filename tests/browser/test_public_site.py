@@ -64,3 +64,30 @@ def test_every_public_page_in_korean_has_no_english_leftovers(live_server, brows
             assert not found, (path, found)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_public_pages_fit_a_phone_and_a_laptop_without_sideways_scrolling(live_server, browser, width):
+    deal = make_deal("Invented Optics in Korea with a rather long title for a narrow screen", country="DE")
+    context = browser.new_context(locale="ko-KR", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        for path in ["/deals/", f"/deals/{deal.pk}/", "/stats/"]:
+            page.goto(f"{live_server.url}{path}")
+            scroll, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert scroll <= client, (path, scroll, client)
+    finally:
+        context.close()
+
+
+def test_active_filters_show_as_chips_that_remove_themselves(live_server, page):
+    make_deal("Invented Optics in Korea", country="DE")
+    make_deal("Invented Chips in Korea", country="JP")
+    page.goto(f"{live_server.url}/deals/?investor_country=DE&kind=investment")
+    chips = page.locator(".chip")
+    assert chips.count() == 2
+    page.locator(".chip", has_text="Germany").click()
+    assert "investor_country" not in page.url and "kind=investment" in page.url
+    assert page.locator("tbody tr").count() == 2
