@@ -400,6 +400,6 @@ KO = {
     "Russian": "러시아어",
     "German": "독일어",
     # filter chips
-    'Active filters': '적용된 필터',
-    'Remove this filter': '이 필터 해제',
+    "Active filters": "적용된 필터",
+    "Remove this filter": "이 필터 해제",
 }
