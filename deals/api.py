@@ -116,9 +116,17 @@ class CompanySerializer(serializers.Serializer):
 
 
 class CompanyDetail(ApiView, generics.RetrieveAPIView):
-    """A company with its names and its approved deals."""
+    """A company with its names and its approved deals (404 for one that only drafts name)."""
 
     serializer_class = CompanySerializer
+
+    def get_object(self):
+        from django.http import Http404
+
+        company = super().get_object()
+        if not company.public_parties:
+            raise Http404("No approved deal names this company.")  # its name may come from a draft only
+        return company
 
     def get_queryset(self):
         from .models import Company
@@ -148,9 +156,18 @@ class ProgrammeSerializer(serializers.Serializer):
 
 
 class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
-    """A government programme and the approved deals it took part in."""
+    """A government programme and the approved deals it took part in (404 when it has none)."""
 
     serializer_class = ProgrammeSerializer
+
+    def get_object(self):
+        from django.http import Http404
+
+        programme = super().get_object()
+        public = GovernmentInvolvement.objects.filter(programme=programme, deal__review_status=ReviewStatus.APPROVED)
+        if not public.exists():
+            raise Http404("No approved deal names this programme.")
+        return programme
 
     def get_queryset(self):
         return Programme.objects.select_related("body")

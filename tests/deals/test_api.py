@@ -51,8 +51,13 @@ def test_no_unreviewed_deal_reaches_the_api_in_any_endpoint(client, deals):
         assert client.get(f"/api/deals/{d.pk}/").status_code == 404
     assert client.get("/api/deals/?q=Hidden").json()["results"] == []
     company = Company.objects.get(name="Hidden draft Co")
-    assert client.get(f"/api/companies/{company.pk}/").json()["deals"] == []
+    assert client.get(f"/api/companies/{company.pk}/").status_code == 404  # known from a draft only
+    shown_company = Company.objects.get(name=f"{shown.title} Co")
+    assert [d["id"] for d in client.get(f"/api/companies/{shown_company.pk}/").json()["deals"]] == [shown.pk]
     assert [d["id"] for d in client.get(f"/api/programmes/{programme.pk}/").json()["deals"]] == [shown.pk]
+    lonely = Programme.objects.create(name="Invented draft-only programme", body=programme.body)
+    GovernmentInvolvement.objects.create(deal=hidden[0], body=programme.body, programme=lonely, role="funder")
+    assert client.get(f"/api/programmes/{lonely.pk}/").status_code == 404
 
 
 def test_the_api_filters_like_the_listing_and_pages_by_cursor(client, deals):
