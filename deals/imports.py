@@ -130,7 +130,6 @@ def unit_of(header: str) -> tuple[str, Decimal] | None:
 class Table:
     sheet: str
     headers: list[str]
-    header_row: int
     rows: Iterator[tuple[int, list[Any], list[Any]]]  # (row number, values, formulas)
 
 
@@ -200,7 +199,7 @@ def _read_csv(path: Path) -> Table:
             for i, r in enumerate(reader, start=len(first) + 1):
                 yield i, r, r
 
-    return Table(sheet="", headers=headers, header_row=at + 1, rows=rows())
+    return Table(sheet="", headers=headers, rows=rows())
 
 
 def _read_xlsx(path: Path) -> Iterator[Table]:
@@ -227,7 +226,7 @@ def _read_xlsx(path: Path) -> Iterator[Table]:
                 for i, (v, f) in enumerate(zip(values, formulas, strict=False), start=len(first) + 1):
                     yield i, list(v), list(f)
 
-            yield Table(sheet=ws.title, headers=headers, header_row=at + 1, rows=rows())
+            yield Table(sheet=ws.title, headers=headers, rows=rows())
     finally:
         values_book.close()
         formula_book.close()
@@ -292,9 +291,7 @@ def _money(cell: Any, currency: str, unit: tuple[str, Decimal] | None) -> tuple[
     text = _text(cell)
     if isinstance(cell, int | float | Decimal) or re.fullmatch(r"-?[\d,]+(?:\.\d+)?", text):
         value = Decimal(text.replace(",", ""))
-        cur, factor = (currency or (unit[0] if unit else ""), unit[1] if unit else Decimal(1))
-        if unit and not currency:
-            cur = unit[0]
+        cur, factor = currency or (unit[0] if unit else ""), unit[1] if unit else Decimal(1)
         if not cur:
             raise RowError(f"amount {text!r} has no currency (add a currency column or a unit in the header)")
         return value * factor, cur.upper(), text
@@ -627,13 +624,3 @@ def _source_article(ref: str):
     article = Article.objects.filter(origin=Origin.IMPORT, url__isnull=True, title=ref[:500]).first()
     return article or Article.objects.create(raw=b"", origin=Origin.IMPORT, title=ref[:500],
                                              status=ArticleStatus.EXTRACTED)  # fmt: skip
-
-
-def read_upload(data: bytes, suffix: str) -> Path:
-    """An uploaded spreadsheet on disk (openpyxl reads a file, and so streams)."""
-    import tempfile
-
-    f = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
-    f.write(data)
-    f.close()
-    return Path(f.name)
