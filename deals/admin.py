@@ -84,8 +84,32 @@ class MergeMixin:
         return TemplateResponse(request, "admin/deals/suggestions.html", context)
 
 
+class RefreshesDeals:
+    """An edit here changes what deals show in their joined columns (a company's name, a party, an
+    amount ...), which the CSV and the API read from the deal row: refresh the deals concerned, in
+    the edit's transaction, before and after (a party moved to another deal changes both)."""
+
+    def _refresh(self, pks, before=()):
+        services.deals_refresh_counts(deal_ids={*before, *services.deals_naming(model=self.model, pks=pks)})
+
+    def save_model(self, request, obj, form, change):
+        before = services.deals_naming(model=self.model, pks=[obj.pk]) if obj.pk else []
+        super().save_model(request, obj, form, change)
+        self._refresh([obj.pk], before)
+
+    def delete_model(self, request, obj):
+        before = services.deals_naming(model=self.model, pks=[obj.pk])
+        super().delete_model(request, obj)
+        services.deals_refresh_counts(deal_ids=before)
+
+    def delete_queryset(self, request, queryset):
+        before = services.deals_naming(model=self.model, pks=list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        services.deals_refresh_counts(deal_ids=before)
+
+
 @admin.register(models.Company)
-class CompanyAdmin(MergeMixin, SimpleHistoryAdmin):
+class CompanyAdmin(RefreshesDeals, MergeMixin, SimpleHistoryAdmin):
     list_display = ["name", "country", "kind", "created_at"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases__name"]
@@ -120,7 +144,7 @@ class GovernmentBodyAliasInline(admin.TabularInline):
 
 
 @admin.register(models.GovernmentBody)
-class GovernmentBodyAdmin(MergeMixin, SimpleHistoryAdmin):
+class GovernmentBodyAdmin(RefreshesDeals, MergeMixin, SimpleHistoryAdmin):
     list_display = ["name", "country", "level"]
     list_filter = ["level", "country"]
     search_fields = ["name", "aliases__name"]
@@ -139,7 +163,7 @@ class GovernmentBodyAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(RefreshesDeals, SimpleHistoryAdmin):
     list_display = ["name", "body"]
     list_filter = ["body__level"]
     search_fields = ["name", "body__name"]
@@ -148,7 +172,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(RefreshesDeals, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -515,6 +539,7 @@ class DealAdmin(SimpleHistoryAdmin):
             services.deal_amounts_revalue(deal=form.instance)
         if {"parties", "joint_venture", "kinds"} & touched:
             services.deal_title_refresh(deal=form.instance)
+        services.deal_refresh_counts(deal=form.instance)  # inlines changed rows the export reads
 
     # ---- the review page ------------------------------------------------------------------------
 
@@ -793,7 +818,7 @@ class DealAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Amount)
-class AmountAdmin(SimpleHistoryAdmin):
+class AmountAdmin(RefreshesDeals, SimpleHistoryAdmin):
     list_display = ["deal", "value", "currency", "usd_value", "usd_rate_date", "kind"]
     list_filter = ["currency", "kind", "estimated"]
     search_fields = ["deal__title", "original_text"]
@@ -815,7 +840,7 @@ admin.site.site_title = _("Deal tracker")
 
 
 @admin.register(models.DealParty)
-class DealPartyAdmin(SimpleHistoryAdmin):
+class DealPartyAdmin(RefreshesDeals, SimpleHistoryAdmin):
     list_display = ["deal", "company", "role", "stake_percent"]
     list_filter = ["role"]
     search_fields = ["deal__title", "company__name"]
@@ -832,7 +857,7 @@ class JointVentureAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GovernmentInvolvement)
-class GovernmentInvolvementAdmin(SimpleHistoryAdmin):
+class GovernmentInvolvementAdmin(RefreshesDeals, SimpleHistoryAdmin):
     list_display = ["deal", "body", "programme", "role"]
     list_filter = ["role"]
     search_fields = ["deal__title", "body__name", "programme__name"]
@@ -841,7 +866,7 @@ class GovernmentInvolvementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.DealSource)
-class DealSourceAdmin(admin.ModelAdmin):
+class DealSourceAdmin(RefreshesDeals, admin.ModelAdmin):
     """Sources, with the later articles about decided deals waiting for a reviewer ("pending")."""
 
     list_display = ["deal", "article", "accepted", "added_at"]

@@ -513,7 +513,7 @@ class _Writer:
         """One batch: the deals and each kind of related row in one INSERT each (history included)."""
         from simple_history.utils import bulk_create_with_history
 
-        from .services import _lifecycle, _sector, body_match_or_create
+        from .services import _lifecycle, _sector, body_match_or_create, deals_refresh_counts
 
         now = timezone.now()
         who = getattr(self.user, "username", None) or "a command"
@@ -580,6 +580,7 @@ class _Writer:
         DealSource.objects.bulk_create(source_rows, ignore_conflicts=True)
         DealStage.objects.bulk_create(stage_rows, ignore_conflicts=True)
         ImportedRow.objects.bulk_create(keys)
+        deals_refresh_counts(deal_ids=[d.pk for d in deals])  # one UPDATE for the batch
 
     def _government(self, name: str, make_body: Any) -> tuple[Any, Any]:
         """ "Body" or "Body / Programme" (a programme of that body)."""

@@ -293,6 +293,10 @@ class DealKind(models.Model):
         return str(DealKindCode(self.code).label) if self.code in DealKindCode.values else self.code
 
 
+JOINED_FIELDS = [f"joined_{c}" for c in ("kinds", "parties", "amounts", "usd", "rate_dates", "government", "sectors",
+                                          "sources")]  # fmt: skip
+
+
 class Deal(models.Model):
     """One agreement between named parties, as reported by one or more articles."""
 
@@ -319,6 +323,17 @@ class Deal(models.Model):
         help_text=_("Largest USD amount of the deal, kept for sorting and filtering."),
     )  # fmt: skip
     source_count = models.PositiveIntegerField(_("sources"), default=0)
+    # The multi-valued export columns, joined from the deal's rows by the services that write them
+    # (deals.export.JOINED), so that an export reads one plain table; `manage.py deals_summaries
+    # --check` compares them with the rows.
+    joined_kinds = models.TextField(null=True, editable=False)
+    joined_parties = models.TextField(null=True, editable=False)
+    joined_amounts = models.TextField(null=True, editable=False)
+    joined_usd = models.TextField(null=True, editable=False)
+    joined_rate_dates = models.TextField(null=True, editable=False)
+    joined_government = models.TextField(null=True, editable=False)
+    joined_sectors = models.TextField(null=True, editable=False)
+    joined_sources = models.TextField(null=True, editable=False)
     # What the extractor proposed when the draft was created, for learning from corrections.
     extracted = models.JSONField(default=dict, blank=True, editable=False)
     extractor_version = models.CharField(max_length=40, blank=True)
@@ -333,7 +348,8 @@ class Deal(models.Model):
     decided_by = models.CharField(_("decided by"), max_length=10, choices=DecidedBy.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The joined columns are derived from rows that keep their own history.
+    history = HistoricalRecords(excluded_fields=["updated_at", *JOINED_FIELDS])
 
     class Meta:
         verbose_name = _("deal")

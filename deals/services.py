@@ -6,16 +6,19 @@ services. A field a reviewer changed is in ``Deal.human_set_fields`` and no work
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sources.extraction import deal_title
 from sources.extraction.rates import Rate, to_usd
 
+from .export import joined_values
 from .models import (
     STAGE_ORDER,
     Amount,
@@ -483,11 +486,51 @@ def _amounts_write(deal: Deal, amounts: list[dict[str, Any]], rate_day: dt.date 
 
 
 def deal_refresh_counts(*, deal: Deal) -> None:
-    """Denormalised numbers for listings: how many sources confirm it, its largest USD value."""
-    Deal.objects.filter(pk=deal.pk).update(
-        source_count=DealSource.objects.filter(deal=deal, accepted=True).count(),
-        usd_total=Amount.objects.filter(deal=deal).aggregate(m=Max("usd_value"))["m"],
+    """Recompute the deal's denormalised columns from its rows (see ``deals_refresh_counts``)."""
+    deals_refresh_counts(deal_ids=[deal.pk])
+
+
+def deals_refresh_counts(*, deal_ids: Iterable[int] | None = None) -> int:
+    """Recompute what listings and the export read from the deal row itself: how many accepted
+    sources back it, its largest USD value and the joined multi-valued columns. One UPDATE,
+    computed by the database from the rows, run in the transaction that wrote them. All deals
+    when ``deal_ids`` is None (after a bulk load)."""
+    deals = Deal.objects.all() if deal_ids is None else Deal.objects.filter(pk__in=list(deal_ids))
+    sources = DealSource.objects.filter(deal=OuterRef("pk"), accepted=True).order_by().values("deal")
+    top_usd = Amount.objects.filter(deal=OuterRef("pk")).order_by().values("deal").annotate(m=Max("usd_value"))
+    return deals.update(
+        source_count=Coalesce(Subquery(sources.annotate(n=Count("id")).values("n")), 0),
+        usd_total=Subquery(top_usd.values("m")),
+        **joined_values(),
     )
+
+
+def deals_naming(*, model: type, pks: Iterable[int]) -> list[int]:
+    """Ids of the deals whose joined columns show a row of ``model`` (a company's name, a sector's,
+    an article's URL, a party ...): what to refresh after it changes."""
+    pks = list(pks)
+    rows = {
+        "Company": DealParty.objects.filter(company__in=pks),
+        "GovernmentBody": GovernmentInvolvement.objects.filter(body__in=pks),
+        "Programme": GovernmentInvolvement.objects.filter(programme__in=pks),
+        "Sector": Deal.sectors.through.objects.filter(sector__in=pks),
+        "Article": DealSource.objects.filter(article__in=pks),
+        "DealParty": DealParty.objects.filter(pk__in=pks),
+        "Amount": Amount.objects.filter(pk__in=pks),
+        "GovernmentInvolvement": GovernmentInvolvement.objects.filter(pk__in=pks),
+        "DealSource": DealSource.objects.filter(pk__in=pks),
+    }[model.__name__]  # by name: sources.Article is not imported here
+    return sorted(set(rows.values_list("deal_id", flat=True)))
+
+
+def deals_joined_stale(*, deal_ids: Iterable[int] | None = None) -> list[int]:
+    """Ids of deals whose stored columns disagree with their rows (none, unless a write path
+    forgot ``deals_refresh_counts``)."""
+    deals = Deal.objects.all() if deal_ids is None else Deal.objects.filter(pk__in=list(deal_ids))
+    names = list(joined_values())
+    computed = deals.annotate(**{f"computed_{n}": e for n, e in joined_values().items()}).order_by("pk")
+    rows = computed.values_list("pk", *names, *(f"computed_{n}" for n in names)).iterator(chunk_size=2000)
+    return [row[0] for row in rows if row[1 : 1 + len(names)] != row[1 + len(names) :]]
 
 
 @transaction.atomic
@@ -670,6 +713,7 @@ def company_merge(*, survivor: Company, others: list[Company]) -> Company:
             survivor.country = other.country
             survivor.save(update_fields=["country", "updated_at"])
         other.delete()
+    deals_refresh_counts(deal_ids=deals_naming(model=Company, pks=[survivor.pk]))
     return survivor
 
 
@@ -695,6 +739,7 @@ def body_merge(*, survivor: GovernmentBody, others: list[GovernmentBody]) -> Gov
                 programme.save(update_fields=["body"])
         _merge_aliases(GovernmentBodyAlias, "body", survivor, other)
         other.delete()
+    deals_refresh_counts(deal_ids=deals_naming(model=GovernmentBody, pks=[survivor.pk]))
     return survivor
 
 

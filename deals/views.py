@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import charts, selectors
-from .export import csv_rows, export_queryset
+from .export import copy_blocks, csv_rows, export_queryset
 from .filters import SORTS, DealFilterSet
 from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
 from .pagination import EstimatedCountPaginator
@@ -42,9 +43,12 @@ def deal_list(request: HttpRequest) -> HttpResponse:
                 "An export of yours is still running; try again when it has finished.\n",
                 status=429, content_type="text/plain; charset=utf-8", headers={"Retry-After": "30"},
             )  # fmt: skip
-        rows = export_queryset(qs).iterator(chunk_size=2000)
-        response = StreamingHttpResponse(_Released(csv_rows(rows, bom=request.GET.get("bom") == "1"), slot),
-                                         content_type="text/csv; charset=utf-8")  # fmt: skip
+        bom = request.GET.get("bom") == "1"
+        if connection.vendor == "postgresql":
+            body = copy_blocks(qs, connection, bom=bom)
+        else:  # the embedded default: the same cells, written by Python
+            body = csv_rows(export_queryset(qs).iterator(chunk_size=2000), bom=bom)
+        response = StreamingHttpResponse(_Released(body, slot), content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="deals-{stamp}.csv"'
         return response

@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from deals.services import deals_naming, deals_refresh_counts
+
 from . import models, services
 
 
@@ -93,6 +95,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ", '<a href="{}">{} {}</a>', ((reverse("admin:deals_deal_change", args=[i]), _("deal"), i) for i in ids)
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"url", "title"} & set(form.changed_data):  # the deals' CSV cites its URL, else its title
+            deals_refresh_counts(deal_ids=deals_naming(model=models.Article, pks=[obj.pk]))
 
     def add_view(self, request, form_url="", extra_context=None):
         # An article is its bytes: "Add" is the upload, never an empty row stuck in "received".

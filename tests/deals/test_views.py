@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deals.models import Amount, Company, CompanyAlias, Deal, DealKind, DealParty, ReviewStatus
+from deals.services import deals_refresh_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ def make_deal(title, status=ReviewStatus.APPROVED, country="KR", usd="1000000", 
     DealParty.objects.create(deal=deal, company=company, role="investor")
     deal.kinds.add(DealKind.objects.get_or_create(code="investment")[0])
     Amount.objects.create(deal=deal, value=Decimal(usd), currency="USD")
+    deals_refresh_counts(deal_ids=[deal.pk])  # rows written here, not by a service
     return deal
 
 
