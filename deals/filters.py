@@ -52,15 +52,23 @@ class FastSelect(forms.Select):
     """A <select> rendered by string building: Django's per-option templates took ~140 ms for the
     two 250-country lists on every listing page."""
 
+    facet = None  # the listing sets its counts (deals.facets.Facet): values that occur, with counts
+
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         value = "" if value is None else str(value)
         attr_html = "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items() if v is not None and v is not False)
         parts = [f"<select{attr_html}>"]
+        counts, mark = (self.facet.counts, "≈" if self.facet.estimated else "") if self.facet else (None, "")
         for key, label in self.choices:
             key = "" if key is None else str(key)
             selected = " selected" if key == value else ""
-            parts.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
+            label = str(label)
+            if counts is not None and key:
+                if key not in counts and not selected:
+                    continue  # no approved deal has it under the other filters
+                label = f"{label} ({mark}{counts.get(key, 0):,})"
+            parts.append(f'<option value="{escape(key)}"{selected}>{escape(label)}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # every value above is escaped
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from . import charts, selectors
 from .export import copy_blocks, csv_rows, export_queryset
+from .facets import NAMED, facet_choices, facet_counts
 from .filters import SORTS, DealFilterSet
 from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
 from .pagination import EstimatedCountPaginator
@@ -56,6 +57,11 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         per_page = min(max(int(request.GET.get("per_page", PER_PAGE_DEFAULT)), 1), PER_PAGE_MAX)
     except ValueError:
         per_page = PER_PAGE_DEFAULT
+    for name, facet in facet_counts(request.GET, DealFilterSet, public_deals()).items():
+        widget = filterset.form.fields[name].widget
+        widget.facet = facet
+        if name in NAMED:
+            widget.choices = facet_choices(name, facet)
     paginator = EstimatedCountPaginator(qs, per_page, fetch=lambda ids: public_deals().filter(pk__in=ids))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -216,8 +216,13 @@ EXPORT_SLOT_SECONDS = env_int("EXPORT_SLOT_SECONDS", 1800)
 # Language analysers a worker loads before forking its pool (the others load on first use).
 EXTRACTION_PRELOAD = [c for c in os.environ.get("EXTRACTION_PRELOAD", "ko,en").split(",") if c.strip()]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tracker")
+# The listing's facet counts over all approved deals (seconds of work at 1M deals): beat refreshes
+# them every FACET_TOTALS_REFRESH seconds; they expire after FACET_TOTALS_SECONDS without it.
+FACET_TOTALS_REFRESH = env_int("FACET_TOTALS_REFRESH", 300)
+FACET_TOTALS_SECONDS = env_int("FACET_TOTALS_SECONDS", 1800)
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "sources.tasks.feeds_poll_due", "schedule": 60.0},
+    "refresh-facet-totals": {"task": "deals.tasks.facet_totals_refresh", "schedule": float(FACET_TOTALS_REFRESH)},
     "requeue-stuck-articles": {"task": "sources.tasks.articles_requeue_stuck", "schedule": 300.0},
 }
 if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:

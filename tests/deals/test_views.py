@@ -19,7 +19,8 @@ def make_deal(title, status=ReviewStatus.APPROVED, country="KR", usd="1000000", 
     CompanyAlias.objects.create(company=company, name=f"{title} Co")
     DealParty.objects.create(deal=deal, company=company, role="investor")
     deal.kinds.add(DealKind.objects.get_or_create(code="investment")[0])
-    Amount.objects.create(deal=deal, value=Decimal(usd), currency="USD")
+    Amount.objects.create(deal=deal, value=Decimal(usd), currency="USD", usd_value=Decimal(usd), usd_rate=1,
+                          usd_rate_date=deal.signed_on, usd_rate_source="identity")  # fmt: skip
     deals_refresh_counts(deal_ids=[deal.pk])  # rows written here, not by a service
     return deal
 
