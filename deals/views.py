@@ -18,6 +18,7 @@ from .facets import NAMED, facet_choices, facet_counts
 from .filters import SORTS, DealFilterSet
 from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
 from .pagination import EstimatedCountPaginator
+from .rows import fetch_rows, rows_html
 from .selectors import public_deals, public_version
 
 PER_PAGE_DEFAULT = 25
@@ -62,11 +63,12 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         widget.facet = facet
         if name in NAMED:
             widget.choices = facet_choices(name, facet)
-    paginator = EstimatedCountPaginator(qs, per_page, fetch=lambda ids: public_deals().filter(pk__in=ids))
+    paginator = EstimatedCountPaginator(qs, per_page, fetch=fetch_rows)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode(), "chips": _chips(request, filterset)}
+    context = {"filter": filterset, "page": page, "rows": rows_html(page.object_list), "query": query.urlencode(),
+               "chips": _chips(request, filterset)}  # fmt: skip
     return render(request, "deals/deal_list.html", context)
 
 

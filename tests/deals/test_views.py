@@ -112,6 +112,18 @@ def test_scraped_text_is_escaped_on_public_pages(client):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
+def test_a_listing_row_shows_linked_parties_kinds_amounts_and_escapes_every_text(client):
+    deal = make_deal("<b>Bold</b> & co", country="DE", usd="2500000")
+    company = deal.parties.get().company
+    Company.objects.filter(pk=company.pk).update(name="<i>Maker</i>")
+    deals_refresh_counts(deal_ids=[deal.pk])
+    html = client.get("/deals/").content.decode()
+    assert f'<a href="/deals/{deal.pk}/">&lt;b&gt;Bold&lt;/b&gt; &amp; co</a>' in html
+    assert f'<a href="/companies/{company.pk}/">&lt;i&gt;Maker&lt;/i&gt;</a> <span class="muted">DE</span>' in html
+    assert "<td>Investment</td><td>2,500,000 USD</td><td>$2,500,000</td>" in html
+    assert "<i>Maker</i>" not in html
+
+
 def test_every_csv_column_is_documented():
     from pathlib import Path
 
