@@ -1,5 +1,6 @@
 """Public pages: approved deals only. Drafts, rejected and duplicate deals answer 404 here."""
 
+import csv
 import hashlib
 
 from django.conf import settings
@@ -13,9 +14,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import charts, selectors
-from .export import copy_blocks, csv_rows, export_queryset
+from .export import copy_blocks, csv_rows, export_queryset, neutralize
 from .facets import NAMED, facet_choices, facet_counts
-from .filters import SORTS, DealFilterSet
+from .filters import SORTS, DealFilterSet, country_choices
 from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
 from .pagination import EstimatedCountPaginator
 from .rows import fetch_rows, rows_html
@@ -133,21 +134,57 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/programme_detail.html", context)
 
 
-@require_safe
-def stats(request: HttpRequest) -> HttpResponse:
-    """Charts of the approved deals the listing's filters select (same URL parameters), cached per
-    filter and language until the next review decision (an unfiltered /stats/ took 4.5 s)."""
+def _stats_data(request: HttpRequest) -> tuple[DealFilterSet, dict | None]:
+    """The charts' data for the listing's filters (same URL parameters), cached per filter and
+    language until the next review decision (an unfiltered /stats/ took 4.5 s); None when a filter
+    is malformed."""
     filterset = DealFilterSet(request.GET, queryset=Deal.objects.filter(review_status=ReviewStatus.APPROVED))
     if not filterset.is_valid():
-        return render(request, "deals/stats.html", {"filter": filterset, "data": None}, status=400)
-    canonical = "&".join(f"{k}={v}" for k, values in sorted(request.GET.lists()) for v in sorted(values))
+        return filterset, None
+    params = [(k, v) for k, values in sorted(request.GET.lists()) if k in filterset.filters for v in sorted(values)]
+    canonical = "&".join(f"{k}={v}" for k, v in params)
     key = f"deals:stats:{public_version()}:{get_language()}:{hashlib.sha256(canonical.encode()).hexdigest()}"
     data = cache.get(key)
     if data is None:
         data = charts.chart_data(filterset.qs)
         cache.set(key, data, settings.STATS_CACHE_SECONDS)
-    query = request.GET.urlencode()
-    return render(request, "deals/stats.html", {"filter": filterset, "data": data, "query": query})
+    return filterset, data
+
+
+@require_safe
+def stats(request: HttpRequest) -> HttpResponse:
+    """Charts of the approved deals the listing's filters select, each with its table and CSV."""
+    filterset, data = _stats_data(request)
+    if data is None:
+        return render(request, "deals/stats.html", {"filter": filterset, "data": None}, status=400)
+    names = dict(country_choices())
+    for chart in data["charts"]:
+        if chart["type"] == "map":
+            # Drawn after the cache: the outlines are in memory already, and ~60 kB a filter and
+            # language would crowd the shared Redis.
+            chart["map"] = charts.world_map(chart["counts"], names)
+    query = request.GET.copy()
+    query.pop("chart", None)
+    return render(request, "deals/stats.html", {"filter": filterset, "data": data, "query": query.urlencode()})
+
+
+@require_safe
+def stats_chart_csv(request: HttpRequest) -> HttpResponse:
+    """One chart's rows as CSV (``?chart=<id>&<listing filters>``): the table beside the chart."""
+    filterset, data = _stats_data(request)
+    if data is None:
+        return HttpResponse("Malformed filter.\n", status=400, content_type="text/plain; charset=utf-8")
+    chart = next((c for c in data["charts"] if c["id"] == request.GET.get("chart")), None)
+    if chart is None:
+        raise Http404("No such chart.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    writer.writerow([c["key"] for c in chart["table"]["columns"]])
+    for row in chart["table"]["rows"]:
+        writer.writerow([neutralize(cell["value"]) for cell in row])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="stats-{chart["id"]}-{stamp}.csv"'
+    return response
 
 
 def _export_slot(request: HttpRequest) -> str | None:

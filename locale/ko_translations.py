@@ -402,4 +402,27 @@ KO = {
     # filter chips
     "Active filters": "적용된 필터",
     "Remove this filter": "이 필터 해제",
+    # statistics: charts by year and kind, investor map, programme funnel, tables and CSV
+    "Deals by year and kind": "연도별 거래 수 (유형별)",
+    "USD committed by year and kind": "연도별 약정 금액(USD, 유형별)",
+    "no kind given": "유형 미상",
+    "A deal of several kinds counts once, under the first of its kinds in the legend's order.": (
+        "유형이 여럿인 거래는 범례 순서에서 가장 앞선 유형으로 한 번만 셉니다."
+    ),
+    "Investor countries (deals)": "투자국 (거래 수)",
+    "Countries of the deals' investors, acquirers, licensors and joint-venture parents.": (
+        "거래의 투자자, 인수자, 기술 제공자, 합작 모회사의 국가입니다."
+    ),
+    "Code": "코드",
+    "Country": "국가",
+    "Deals per country": "국가별 거래 수",
+    "none": "없음",
+    "Programme funnel: matched → MOU → signed → completed": "지원 사업 단계: 매칭 → MOU → 계약 → 완료",
+    "Matched": "매칭",
+    "Step": "단계",
+    "Table of this chart": "이 차트의 표",
+    "CSV of this chart": "이 차트의 CSV",
+    "%(n)s deal without a signing date is left out of the charts by year": (
+        "체결일이 없는 거래 %(n)s건은 연도별 차트에서 빠졌습니다"
+    ),
 }

@@ -1,10 +1,13 @@
-"""Regenerate the review-screen screenshots in docs/img/ (English and Korean, 1366×768).
+"""Regenerate the screenshots in docs/img/: the review screen (English and Korean, 1366×768) and
+the public listing, a deal's page and the statistics (English and Korean, at 1366 px and at a
+phone's 375 px).
 
     .venv/bin/python scripts/screenshots.py
 
 Runs the product as a newcomer does (a fresh SQLite database, `manage.py demo`, the dev server on
 a free port), logs in with the demo's admin account and photographs the newest draft's review
-screen with Debian's Chromium. Korean needs a CJK font (Debian: fonts-noto-cjk).
+screen with Debian's Chromium, then the public pages without logging in. Korean needs a CJK font
+(Debian: fonts-noto-cjk).
 """
 
 import os
@@ -43,6 +46,34 @@ print(deal.pk)
 """
 
 
+# A demo deal whose page shows most of what a deal's page can: amounts in another currency,
+# government involvement and a source.
+DETAIL_DEAL = """
+from deals.models import Deal
+approved = Deal.objects.filter(review_status="approved").order_by("id")
+sourced = approved.filter(sources__isnull=False).exclude(amounts__currency="USD").exclude(amounts=None).distinct()
+deal = sourced.filter(government__isnull=False).first() or sourced.first() or approved.first()
+print(deal.pk)
+"""
+
+# (name, path, whole page): the statistics are photographed whole, the others as first seen.
+PUBLIC_PAGES = [("listing", "/deals/", False), ("detail", "/deals/{deal}/", False), ("stats", "/stats/", True)]
+WIDTHS = [("", 1366, 768), ("-phone", 375, 812)]
+
+
+def public_pages(browser, base: str, deal: str) -> None:
+    for locale, lang in (("en-GB", "en"), ("ko-KR", "ko")):
+        for suffix, width, height in WIDTHS:
+            context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
+            page = context.new_page()
+            for name, path, whole in PUBLIC_PAGES:
+                page.goto(base + path.format(deal=deal))
+                out = OUT / f"{name}-{lang}{suffix}.png"
+                page.screenshot(path=str(out), full_page=whole)
+                print(out)
+            context.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -63,6 +94,8 @@ def main() -> None:
         # A later article about one of the demo's MOUs, so the screen shows proposed updates.
         proposal_deal = subprocess.run([PY, "manage.py", "shell", "-c", LATER_ARTICLE], cwd=ROOT, env=env, check=True,
                                        capture_output=True, text=True).stdout.split()[-1]  # fmt: skip
+        detail_deal = subprocess.run([PY, "manage.py", "shell", "-c", DETAIL_DEAL], cwd=ROOT, env=env, check=True,
+                                     capture_output=True, text=True).stdout.split()[-1]  # fmt: skip
         port = free_port()
         server = subprocess.Popen([PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -92,6 +125,7 @@ def main() -> None:
                         page.locator("form.proposals").wait_for()
                         page.screenshot(path=str(OUT / "proposal-en.png"))
                         print(OUT / "proposal-en.png")
+                public_pages(browser, base, detail_deal)
                 browser.close()
         finally:
             server.terminate()

@@ -91,3 +91,38 @@ def test_active_filters_show_as_chips_that_remove_themselves(live_server, page):
     page.locator(".chip", has_text="Germany").click()
     assert "investor_country" not in page.url and "kind=investment" in page.url
     assert page.locator("tbody tr").count() == 2
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_the_investor_map_renders_with_the_demo_data_on_a_phone_and_a_laptop(live_server, browser, width):
+    from deals.imports import import_file
+    from deals.management.commands.demo import DEMO_DEALS
+    from deals.models import DecidedBy
+
+    import_file(DEMO_DEALS, approve=True, decided_by=DecidedBy.DEMO)  # the demo's deals, as `manage.py demo` loads them
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 800}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/stats/")
+        figure = page.locator("#chart-investor-map")
+        drawn = figure.locator("svg.worldmap")
+        assert drawn.is_visible()
+        box = drawn.bounding_box()
+        assert 300 < box["width"] <= width and box["height"] > 100
+        assert figure.locator("path").count() > 150  # the world, not only the countries with deals
+        coloured = figure.locator("[data-country]:not([data-deals='0'])")
+        assert coloured.count() >= 5
+        assert figure.locator("path[data-country=JP] title").text_content() == "Japan: 7"
+        assert figure.locator(".legend li").count() >= 2
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, (scroll, client)
+        # The table for screen readers, and the chart's CSV.
+        figure.locator("summary").click()
+        assert figure.locator("table tbody tr").count() == coloured.count()
+        with page.expect_download() as info:
+            figure.locator("a.chart-csv").click()
+        with open(info.value.path(), encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert {r["country_code"] for r in rows} == set(coloured.evaluate_all("els => els.map(e => e.dataset.country)"))
+    finally:
+        context.close()

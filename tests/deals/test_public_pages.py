@@ -79,7 +79,10 @@ def test_a_programme_page_shows_its_funnel(client):
 
     response = client.get(f"/programmes/{programme.pk}/")
     funnel = response.context["funnel"]
-    assert [s["count"] for s in funnel["steps"]] == [4, 2, 1]
+    # matched (every deal, the cancelled one too) → MOU or later → signed or later → completed
+    assert [s["count"] for s in funnel["steps"]] == [5, 4, 2, 1]
+    assert [s["usd"] for s in funnel["steps"]] == [Decimal("5000000.00"), Decimal("4000000.00"),
+                                                   Decimal("2000000.00"), Decimal("1000000.00")]  # fmt: skip
     assert funnel["cancelled"] == 1
     assert funnel["usd_committed"] == Decimal("4000000.00")
     assert "Draft in programme" not in response.content.decode()
