@@ -3,21 +3,33 @@
 ``COUNT(*)`` over every approved deal costs more than the page itself (FIELD-NOTES: 48–69 ms on
 1M rows; 210 ms for a country filter at 1M, measured in docs/benchmarks.md). So PostgreSQL's
 planner estimate for the same query comes first (EXPLAIN, under a millisecond); only when it
-says the result is small (≤ ``EXACT_LIMIT``) is the count made exact, bounded by
-``LIMIT EXACT_LIMIT + 1``. Large counts are shown as "about".
+says the result is small (≤ ``EXACT_LIMIT``) and cheap to produce (≤ ``COUNT_COST_LIMIT``) is
+the count made exact, bounded by ``LIMIT EXACT_LIMIT + 1``. Other counts are shown as "about".
 """
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
+# Above this planner cost, producing every match (to count it) takes tens of milliseconds: at
+# 300k deals a country pair with 8,800 matches cost 29,900 units and 285 ms to count, because
+# the join reads every party of those countries. Such counts are shown as estimates.
+COUNT_COST_LIMIT = 3_000
 
-def planner_estimate(queryset) -> int:
-    """PostgreSQL's estimate of the rows a queryset returns (EXPLAIN, no execution)."""
+
+def planner_plan(queryset) -> tuple[int, float]:
+    """PostgreSQL's estimate of the rows a queryset returns and of the cost of producing them all
+    (EXPLAIN, no execution)."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        return int(cur.fetchone()[0][0]["Plan"]["Plan Rows"])
+        plan = cur.fetchone()[0][0]["Plan"]
+        return int(plan["Plan Rows"]), float(plan["Total Cost"])
+
+
+def planner_estimate(queryset) -> int:
+    """PostgreSQL's estimate of the rows a queryset returns (EXPLAIN, no execution)."""
+    return planner_plan(queryset)[0]
 
 
 class EstimatedCountPaginator(Paginator):
@@ -28,8 +40,8 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         unordered = self.object_list.order_by()
         if connection.vendor == "postgresql":
-            estimate = planner_estimate(unordered)
-            if estimate > self.EXACT_LIMIT:
+            estimate, cost = planner_plan(unordered)
+            if estimate > self.EXACT_LIMIT or cost > COUNT_COST_LIMIT:
                 self.is_estimate = True
                 return estimate
         bounded = unordered[: self.EXACT_LIMIT + 1].count()
