@@ -9,10 +9,12 @@ numbers as a table: the page shows it to screen readers (and to anyone who opens
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import worldmap
@@ -172,17 +174,25 @@ def world_map(counts: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
     def fill(n: int) -> str:
         return next((c["fill"] for c in classes if c["low"] <= n <= c["high"]), MAP_EMPTY)
 
+    # ~180 outlines written by string building: through template loops they cost ~60 ms a page.
     paths, dots = [], []
     for shape in worldmap.shapes():
         n = counts.get(shape.code, 0)
-        item = {"code": shape.code, "d": shape.d, "x": shape.x, "y": shape.y, "fill": fill(n), "count": n,
-                "title": f"{names.get(shape.code, shape.code)}: {n:,}"}  # fmt: skip
+        code, title = escape(shape.code), escape(f"{names.get(shape.code, shape.code)}: {n:,}")
         if shape.d:
-            paths.append(item)
+            paths.append(f'<path data-country="{code}" data-deals="{n}" fill="{fill(n)}" d="{shape.d}">'
+                         f"<title>{title}</title></path>")  # fmt: skip
         elif n:  # a small state without an outline in the dataset: a dot, only where it has deals
-            dots.append(item)
-    return {"width": worldmap.WIDTH, "height": worldmap.HEIGHT, "paths": paths, "dots": dots, "classes": classes,
-            "empty": MAP_EMPTY}  # fmt: skip
+            dots.append(f'<circle data-country="{code}" data-deals="{n}" fill="{fill(n)}" cx="{shape.x}" '
+                        f'cy="{shape.y}" r="3"><title>{title}</title></circle>')  # fmt: skip
+    return {
+        "width": worldmap.WIDTH,
+        "height": worldmap.HEIGHT,
+        "paths": mark_safe("\n".join(paths)),
+        "dots": mark_safe("\n".join(dots)),
+        "classes": classes,
+        "empty": MAP_EMPTY,
+    }  # every text is escaped
 
 
 def chart_data(deals: QuerySet[Deal]) -> dict[str, Any]:

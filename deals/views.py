@@ -2,6 +2,8 @@
 
 import csv
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,7 +11,9 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -59,11 +63,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         per_page = min(max(int(request.GET.get("per_page", PER_PAGE_DEFAULT)), 1), PER_PAGE_MAX)
     except ValueError:
         per_page = PER_PAGE_DEFAULT
-    for name, facet in facet_counts(request.GET, DealFilterSet, public_deals()).items():
-        widget = filterset.form.fields[name].widget
-        widget.facet = facet
-        if name in NAMED:
-            widget.choices = facet_choices(name, facet)
+    _show_facets(request, filterset)
     paginator = EstimatedCountPaginator(qs, per_page, fetch=fetch_rows)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -71,6 +71,15 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     context = {"filter": filterset, "page": page, "rows": rows_html(page.object_list), "query": query.urlencode(),
                "chips": _chips(request, filterset)}  # fmt: skip
     return render(request, "deals/deal_list.html", context)
+
+
+def _show_facets(request: HttpRequest, filterset: DealFilterSet) -> None:
+    """Each dropdown lists the values that occur, with their counts (deals.facets)."""
+    for name, facet in facet_counts(request.GET, DealFilterSet, public_deals()).items():
+        widget = filterset.form.fields[name].widget
+        widget.facet = facet
+        if name in NAMED:
+            widget.choices = facet_choices(name, facet)
 
 
 def _chips(request: HttpRequest, filterset: DealFilterSet) -> list[dict[str, str]]:
@@ -134,13 +143,13 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/programme_detail.html", context)
 
 
-def _stats_data(request: HttpRequest) -> tuple[DealFilterSet, dict | None]:
+def _stats_data(request: HttpRequest) -> tuple[DealFilterSet, dict | None, str]:
     """The charts' data for the listing's filters (same URL parameters), cached per filter and
     language until the next review decision (an unfiltered /stats/ took 4.5 s); None when a filter
-    is malformed."""
+    is malformed. With the cache key."""
     filterset = DealFilterSet(request.GET, queryset=Deal.objects.filter(review_status=ReviewStatus.APPROVED))
     if not filterset.is_valid():
-        return filterset, None
+        return filterset, None, ""
     params = [(k, v) for k, values in sorted(request.GET.lists()) if k in filterset.filters for v in sorted(values)]
     canonical = "&".join(f"{k}={v}" for k, v in params)
     key = f"deals:stats:{public_version()}:{get_language()}:{hashlib.sha256(canonical.encode()).hexdigest()}"
@@ -148,30 +157,50 @@ def _stats_data(request: HttpRequest) -> tuple[DealFilterSet, dict | None]:
     if data is None:
         data = charts.chart_data(filterset.qs)
         cache.set(key, data, settings.STATS_CACHE_SECONDS)
-    return filterset, data
+    return filterset, data, key
+
+
+# The charts as HTML, per cache key, in this process: eight charts with their tables and a map
+# of ~180 outlines took ~50 ms of template work on every view. A key names its data's version,
+# so an entry is never stale, only unused; at most this many are kept (~100 kB each).
+_CHARTS_HTML: OrderedDict[str, str] = OrderedDict()
+CHARTS_HTML_KEPT = 32
+_CHARTS_LOCK = threading.Lock()
 
 
 @require_safe
 def stats(request: HttpRequest) -> HttpResponse:
     """Charts of the approved deals the listing's filters select, each with its table and CSV."""
-    filterset, data = _stats_data(request)
+    filterset, data, key = _stats_data(request)
     if data is None:
         return render(request, "deals/stats.html", {"filter": filterset, "data": None}, status=400)
-    names = dict(country_choices())
-    for chart in data["charts"]:
-        if chart["type"] == "map":
-            # Drawn after the cache: the outlines are in memory already, and ~60 kB a filter and
-            # language would crowd the shared Redis.
-            chart["map"] = charts.world_map(chart["counts"], names)
     query = request.GET.copy()
     query.pop("chart", None)
-    return render(request, "deals/stats.html", {"filter": filterset, "data": data, "query": query.urlencode()})
+    with _CHARTS_LOCK:  # gunicorn's threads share the dict
+        html = _CHARTS_HTML.get(key)
+        if html is not None:
+            _CHARTS_HTML.move_to_end(key)
+    if html is None:
+        names = dict(country_choices())
+        for chart in data["charts"]:
+            if chart["type"] == "map":
+                # Drawn after the shared cache: the outlines are in memory already, and ~60 kB a
+                # filter and language would crowd the shared Redis.
+                chart["map"] = charts.world_map(chart["counts"], names)
+        html = render_to_string("deals/_charts.html", {"data": data, "query": query.urlencode()}, request)
+        with _CHARTS_LOCK:
+            _CHARTS_HTML[key] = html
+            while len(_CHARTS_HTML) > CHARTS_HTML_KEPT:
+                _CHARTS_HTML.popitem(last=False)
+    _show_facets(request, filterset)
+    context = {"filter": filterset, "data": data, "query": query.urlencode(), "charts_html": mark_safe(html)}
+    return render(request, "deals/stats.html", context)
 
 
 @require_safe
 def stats_chart_csv(request: HttpRequest) -> HttpResponse:
     """One chart's rows as CSV (``?chart=<id>&<listing filters>``): the table beside the chart."""
-    filterset, data = _stats_data(request)
+    filterset, data, _ = _stats_data(request)
     if data is None:
         return HttpResponse("Malformed filter.\n", status=400, content_type="text/plain; charset=utf-8")
     chart = next((c for c in data["charts"] if c["id"] == request.GET.get("chart")), None)
