@@ -15,13 +15,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import charts, selectors
 from .export import copy_blocks, csv_rows, export_queryset, neutralize
 from .facets import NAMED, facet_choices, facet_counts
 from .filters import SORTS, DealFilterSet, country_choices
-from .models import Company, CompanyAlias, Deal, Evidence, Programme, ReviewStatus
+from .models import Company, CompanyAlias, Deal, DealParty, Evidence, Programme, ReviewStatus
+from .names import SCRIPTS, script_of
 from .pagination import EstimatedCountPaginator
 from .rows import fetch_rows, rows_html
 from .selectors import public_deals, public_version
@@ -125,10 +127,25 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accepted_aliases = Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True))
     company = get_object_or_404(Company.objects.prefetch_related(accepted_aliases), pk=pk)
-    deals = public_deals().filter(Q(parties__company=company) | Q(joint_venture__company=company)).distinct()
-    if not deals.exists():
+    deals = list(
+        Deal.objects.filter(review_status=ReviewStatus.APPROVED)
+        .filter(Q(parties__company=company) | Q(joint_venture__company=company))
+        .distinct()
+        .order_by(*SORTS["-date"])
+        .prefetch_related(Prefetch("parties", queryset=DealParty.objects.filter(company=company)), "kinds")
+    )
+    if not deals:
         raise Http404("No approved deal names this company.")  # its name may come from a draft only
-    return render(request, "deals/company_detail.html", {"company": company, "deals": deals})
+    names: dict[str, list[str]] = {}
+    for name in dict.fromkeys([company.name, *(a.name for a in company.aliases.all())]):
+        names.setdefault(script_of(name), []).append(name)
+    scripts = [{"label": SCRIPT_LABELS.get(s, s), "names": names[s]}
+               for s in sorted(names, key=lambda s: SCRIPTS.index(s) if s in SCRIPTS else len(SCRIPTS))]  # fmt: skip
+    return render(request, "deals/company_detail.html", {"company": company, "deals": deals, "scripts": scripts})
+
+
+SCRIPT_LABELS = {"Latin": _("Latin letters"), "Hangul": _("Hangul"), "Han": _("Chinese characters"),
+                 "Kana": _("Japanese"), "Cyrillic": _("Cyrillic"), "Other": _("Other scripts")}  # fmt: skip
 
 
 @require_safe

@@ -8,6 +8,13 @@ KO = {
     "Foreign tech-investment deals": "해외 기술투자 거래",
     "Deal tracker": "딜 트래커",
     "Deals": "거래",
+    # company pages: a company's names by writing system
+    "Names": "이름",
+    "Latin letters": "로마자",
+    "Hangul": "한글",
+    "Chinese characters": "한자",
+    "Cyrillic": "키릴 문자",
+    "Other scripts": "기타 문자",
     "Statistics": "통계",
     "Language": "언어",
     "Go": "변경",

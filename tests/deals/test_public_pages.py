@@ -1,6 +1,7 @@
 """Statistics, programme funnel, company pages and the Korean UI: approved deals only, everywhere."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -101,8 +102,12 @@ def test_a_company_page_lists_its_names_in_every_script(client):
     deal = make_deal("Invented Robotics")
     company = deal.parties.get().company
     company.aliases.create(name="인벤티드로보틱스")
+    company.aliases.create(name="インベンテッド・ロボティクス株式会社")
     html = client.get(f"/companies/{company.pk}/").content.decode()
-    assert "인벤티드로보틱스" in html and "Invented Robotics Co" in html
+    names = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert names == {"Latin letters": "Invented Robotics Co", "Hangul": "인벤티드로보틱스",
+                     "Japanese": "インベンテッド・ロボティクス株式会社"}  # fmt: skip
+    assert "Investor" in html  # its role in the deal
 
 
 def test_filter_dropdowns_do_not_leak_bodies_named_only_in_drafts(client):
