@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from sources.extraction import deal_title
 from sources.extraction.rates import Rate, to_usd
@@ -60,36 +62,84 @@ UPDATE_WINDOW_DAYS = 730
 IMPLIED_RATE = "implied by the article"
 
 
-def _lock(key: str) -> None:
-    """Serialise writers on one name across workers (PostgreSQL advisory lock, released at commit).
+def _locks(keys: Iterable[str]) -> None:
+    """Serialise writers on these names across workers (PostgreSQL advisory locks, released at commit).
 
-    Two workers reading two articles about the same company must not both create it.
-    SQLite serialises all writers already.
+    Two workers reading two articles about the same company must not both create it. All of an
+    article's names are locked in one round trip and in one order (sorted), so that two workers
+    each holding some never wait for each other. SQLite serialises all writers already.
     """
-    if connection.vendor == "postgresql":
-        h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    if connection.vendor != "postgresql":
+        return
+    hashes = sorted({int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True)
+                     for k in keys})  # fmt: skip
+    if hashes:
         with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [h])
+            cur.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) k ORDER BY k", [hashes])
 
 
-def _match_or_create(
-    *, alias_model: Any, owner_field: str, name: str, aliases: list[str], create: Any, article: Any = None
-) -> tuple[Any, bool]:
-    """The owner (company or body) that has any of these names as an alias, or a new one; every
-    name becomes an alias. Returns (owner, found)."""
-    forms = [n for n in dict.fromkeys([name, *aliases]) if normalize_name(n)]
-    keys = [normalize_name(n) for n in forms]
-    for key in sorted(set(keys)):
-        _lock(f"{owner_field}:{key}")
-    alias = (
-        alias_model.objects.filter(normalized__in=keys)
-        .select_related(owner_field)
-        .order_by(f"{owner_field}_id")
-        .first()
-    )
-    owner = getattr(alias, owner_field) if alias else create()
-    _aliases_add(alias_model, owner_field, owner, forms, article=article)
-    return owner, alias is not None
+def _name_keys(owner_field: str, specs: list[dict[str, Any]]) -> list[str]:
+    """The lock keys of these names and aliases (one per normalised form)."""
+    return [f"{owner_field}:{normalize_name(n)}" for s in specs for n in [s["name"], *s.get("aliases", [])]
+            if normalize_name(n)]  # fmt: skip
+
+
+def _owners_match_or_create(
+    *, alias_model: Any, owner_field: str, specs: list[dict[str, Any]], make: Any, article: Any = None,
+    reason: str | None = None,
+) -> list[tuple[Any, bool]]:  # fmt: skip
+    """For each name with its aliases, the owner (company or body) that has any of them as an alias
+    (the oldest), or a new one; every name becomes an alias of its owner. A name repeated within
+    ``specs`` finds the owner an earlier spec chose. The caller holds the names' locks (``_locks``).
+
+    One lookup for all names, one INSERT for the new owners and one for the new aliases, each with
+    its history. Returns (owner, found) per spec."""
+    owner_model = alias_model._meta.get_field(owner_field).related_model
+    forms = [[n for n in dict.fromkeys([s["name"], *s.get("aliases", [])]) if normalize_name(n)] for s in specs]
+    keys = [[normalize_name(n) for n in f] for f in forms]
+    wanted = {k for ks in keys for k in ks}
+    owner_of: dict[str, Any] = {}  # normalised name -> the oldest owner that has it
+    has: dict[int, set[str]] = {}  # id(owner) -> its normalised names (unsaved owners have no pk to key by)
+    by_pk: dict[int, Any] = {}
+    rows = alias_model.objects.filter(normalized__in=wanted).select_related(owner_field) if wanted else []
+    for row in sorted(rows, key=lambda r: (getattr(r, f"{owner_field}_id"), r.pk)):
+        owner = by_pk.setdefault(getattr(row, f"{owner_field}_id"), getattr(row, owner_field))
+        owner_of.setdefault(row.normalized, owner)
+        has.setdefault(id(owner), set()).add(row.normalized)
+    new: list[Any] = []
+    result: list[tuple[Any, bool]] = []
+    for spec, ks in zip(specs, keys, strict=True):
+        matches = [owner_of[k] for k in ks if k in owner_of]
+        # Stored owners first, the oldest winning (as one lookup per name did); then this call's new ones.
+        owner = min(matches, key=lambda o: (o.pk is None, o.pk or new.index(o)), default=None)
+        found = owner is not None
+        if not found:
+            owner = make(spec)
+            new.append(owner)
+        for k in ks:
+            owner_of.setdefault(k, owner)
+        result.append((owner, found))
+    if new:
+        _bulk_create(owner_model, new, reason)
+    aliases = []
+    for (owner, _), fs, ks in zip(result, forms, keys, strict=True):
+        known = has.setdefault(id(owner), set())
+        for name, key in zip(fs, ks, strict=True):
+            if key not in known:
+                known.add(key)
+                # A name read from an article is pending until a reviewer approves a deal it backs.
+                aliases.append(alias_model(**{owner_field: owner}, name=name, normalized=key,
+                                           accepted=article is None, article=article))  # fmt: skip
+    if aliases:
+        _bulk_create(alias_model, aliases, reason)
+    return result
+
+
+def _bulk_create(model: Any, objs: list[Any], reason: str | None = None) -> list[Any]:
+    """One INSERT for ``objs``, and one for their history rows where the model keeps history."""
+    if hasattr(model, "history"):
+        return bulk_create_with_history(objs, model, batch_size=len(objs), default_change_reason=reason)
+    return model.objects.bulk_create(objs)
 
 
 def _aliases_add(alias_model: Any, owner_field: str, owner: Any, names: list[str], *, article: Any = None) -> None:
@@ -119,22 +169,39 @@ def _accept_article_rows(*, deal: Deal, article_ids: list[int]) -> None:
 
 def company_match_or_create(*, name: str, aliases: list[str], country: str | None, article: Any = None) -> Company:
     """The company that has any of these names as an alias, or a new one with all of them."""
-    company, found = _match_or_create(
-        alias_model=CompanyAlias, owner_field="company", name=name, aliases=aliases, article=article,
-        create=lambda: Company.objects.create(name=name, country=country or ""),
+    spec = {"name": name, "aliases": aliases, "country": country}
+    return _companies_match_or_create(specs=[spec], article=article)[0][0]
+
+
+def _companies_match_or_create(*, specs: list[dict[str, Any]], article: Any = None, locked: bool = False,
+                               reason: str | None = None) -> list[tuple[Company, bool]]:  # fmt: skip
+    if not locked:
+        _locks(_name_keys("company", specs))
+    found = _owners_match_or_create(
+        alias_model=CompanyAlias, owner_field="company", specs=specs, article=article, reason=reason,
+        make=lambda s: Company(name=s["name"], country=s.get("country") or ""),
     )  # fmt: skip
-    if found and country and not company.country:
-        company.country = country
-        company.save(update_fields=["country", "updated_at"])
-    return company
+    for (company, was_found), spec in zip(found, specs, strict=True):
+        if was_found and spec.get("country") and not company.country:
+            company.country = spec["country"]
+            company.save(update_fields=["country", "updated_at"])
+    return found
 
 
 def body_match_or_create(*, name: str, aliases: list[str], country: str | None, article: Any = None) -> GovernmentBody:
-    body, _ = _match_or_create(
-        alias_model=GovernmentBodyAlias, owner_field="body", name=name, aliases=aliases, article=article,
-        create=lambda: GovernmentBody.objects.create(name=name, country=country or "", level=_level(name)),
+    spec = {"name": name, "aliases": aliases, "country": country}
+    return _bodies_match_or_create(specs=[spec], article=article)[0]
+
+
+def _bodies_match_or_create(*, specs: list[dict[str, Any]], article: Any = None, locked: bool = False,
+                            reason: str | None = None) -> list[GovernmentBody]:  # fmt: skip
+    if not locked:
+        _locks(_name_keys("body", specs))
+    found = _owners_match_or_create(
+        alias_model=GovernmentBodyAlias, owner_field="body", specs=specs, article=article, reason=reason,
+        make=lambda s: GovernmentBody(name=s["name"], country=s.get("country") or "", level=_level(s["name"])),
     )  # fmt: skip
-    return body
+    return [body for body, _ in found]
 
 
 def _level(name: str) -> str:
@@ -252,46 +319,66 @@ def _proposals_for(*, deal: Deal, article: Any, item: dict[str, Any], companies:
                      evidence=_evidence_text(item, "parties"), conflict="parties" in human)  # fmt: skip
 
 
-@transaction.atomic
+# No savepoint of its own: inside the worker's transaction a failure rolls back the whole article
+# (its status with its drafts) anyway, and a savepoint costs two round trips per article.
+@transaction.atomic(savepoint=False)
 def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     """Write the deals of one extraction result as drafts, or as new sources of existing deals.
 
     Safe to run twice: a deal this article already backs is updated in place (only the fields no
     reviewer set, and only while it is a draft); approved and rejected deals only gain sources.
+
+    Round trips to the database set a worker's pace: the companies of all the article's deals are
+    locked, looked up and created at once, and each kind of row is written in one INSERT, history
+    included.
     """
     deals: list[Deal] = []
     published = article.published_on
     unnamed_seen = 0
-    for item in result.get("deals", []):
-        companies = [
-            company_match_or_create(
-                name=p["name"], aliases=p.get("aliases", []), country=p.get("country"), article=article
-            )
-            for p in item.get("parties", [])
-        ]
-        jv_company = None
+    reason = f"extractor {result.get('extractor_version', '')}".strip()
+    items = result.get("deals", [])
+    specs = [[*item.get("parties", []), *([item["joint_venture"]] if item.get("joint_venture") else [])]
+             for item in items]  # fmt: skip
+    companies_named = [s for ss in specs for s in ss]
+    # Locks in two rounds, each sorted: every name first (bodies too, though only a writable deal
+    # needs them), then the deals. Every worker takes them in that one order, so none waits for
+    # another that waits for it.
+    bodies_named = [g for item in items for g in item.get("government", [])]
+    _locks([*_name_keys("company", companies_named), *_name_keys("body", bodies_named)])
+    matched = _companies_match_or_create(specs=companies_named, article=article, locked=True, reason=reason)
+    created_ids = {c.pk for c, found in matched if not found}
+    # Companies created here that no deal names yet: no stored deal can have them as parties.
+    fresh = set(created_ids)
+    rows = iter(c for c, _ in matched)
+    resolved = [[next(rows) for _ in ss] for ss in specs]
+    # One lock per set of parties. A set with a company created here needs none: no other
+    # transaction can see that company before this one commits.
+    _locks(_deal_key(_key_companies(item, cs)) for item, cs in zip(items, resolved, strict=True)
+           if not {c.pk for c in _key_companies(item, cs)} & created_ids)  # fmt: skip
+    for item, row_companies in zip(items, resolved, strict=True):
+        companies = row_companies[: len(item.get("parties", []))]
         jv = item.get("joint_venture")
-        if jv:
-            jv_company = company_match_or_create(
-                name=jv["name"], aliases=jv.get("aliases", []), country=jv.get("country"), article=article
-            )
+        jv_company = row_companies[-1] if jv else None
         signed_on, precision = _parse_date(item.get("date"))
         kinds = list(item.get("kinds", []))
-        key_companies = companies or ([jv_company] if jv_company else [])
-        _lock("deal:" + ",".join(str(c.pk) for c in sorted(key_companies, key=lambda c: c.pk)))
+        key_companies = _key_companies(item, row_companies)
+        key_ids = {c.pk for c in key_companies}
         stage = item.get("stage") or _lifecycle(kinds)
-        if key_companies:
-            deal = (
-                Deal.objects.filter(sources__article=article, parties__company__in=key_companies).distinct().first()
-                or _find_existing(key_companies, kinds, signed_on)
-                or _find_to_update(key_companies, kinds, stage, signed_on or published)
-            )
+        if key_companies and key_ids <= fresh:
+            deal = None
+        elif key_companies:
+            deal = Deal.objects.filter(sources__article=article, parties__company__in=key_companies).distinct().first()
+            if deal is None and not key_ids & fresh:
+                deal = _find_existing(key_companies, kinds, signed_on) or _find_to_update(
+                    key_companies, kinds, stage, signed_on or published
+                )
         else:
             # A deal with no named party (recall first): the article's n-th such draft, so a re-run
             # updates it instead of adding another.
             unnamed = Deal.objects.filter(sources__article=article, parties__isnull=True, joint_venture__isnull=True)
             deal = unnamed.order_by("id")[unnamed_seen : unnamed_seen + 1].first()
             unnamed_seen += 1
+        fresh -= {c.pk for c in row_companies}
         created = deal is None
         if created:
             deal = Deal(review_status=ReviewStatus.DRAFT)
@@ -318,38 +405,60 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             deal.extractor_version = result.get("extractor_version", "")
             if created:
                 deal.extracted = item
+        amounts = _amount_rows(item.get("amounts", []), signed_on or published) if may("amounts") else None
+        if created:
+            # A new deal's listing numbers go into its INSERT: its one source, accepted (it is a
+            # draft), and its amounts (deal_refresh_counts would take three more queries).
+            usd = [a.usd_value for a in amounts or [] if a.usd_value is not None]
+            deal.source_count, deal.usd_total = 1, max(usd) if usd else None
         # simple_history records the worker's writes too; the reason tells them from a reviewer's.
-        deal._change_reason = f"extractor {result.get('extractor_version', '')}".strip()
+        deal._change_reason = reason
         deal.save()
         if may("kinds"):
-            # get_or_create: the kinds table is seeded by a migration, but must never silently drop a kind.
-            deal.kinds.set([DealKind.objects.get_or_create(code=k)[0] for k in kinds if k in DealKindCode.values])
+            # The kinds table is seeded by a migration, but a kind must never be silently dropped.
+            codes = [k for k in dict.fromkeys(kinds) if k in DealKindCode.values]
+            _m2m_write(deal, "kinds", "code", [DealKind(code=k) for k in codes], created=created)
         if may("sectors"):
-            deal.sectors.set([_sector(name) for name in item.get("sectors", [])])
+            sectors: dict[str, str] = {}
+            for name in item.get("sectors", []):
+                sectors.setdefault(slugify(name)[:50] or "other", name)
+            _m2m_write(deal, "sectors", "slug", [Sector(slug=k, name=n) for k, n in sectors.items()], created=created)
         if may("parties"):
+            known = set() if created else set(deal.parties.values_list("company_id", flat=True))
+            parties = []
             for company, party in zip(companies, item.get("parties", []), strict=True):
-                DealParty.objects.get_or_create(
-                    deal=deal, company=company, defaults={"role": party.get("role", "partner")}
-                )
+                if company.pk not in known:
+                    known.add(company.pk)
+                    parties.append(DealParty(deal=deal, company=company, role=party.get("role", "partner")))
+            if parties:
+                _bulk_create(DealParty, parties, reason)
         if may("joint_venture") and jv_company:
             jvo, _ = JointVenture.objects.update_or_create(
                 deal=deal, defaults={"company": jv_company, "location": (jv.get("location") or "")[:255]}
             )
             jvo.parents.set(companies)
-        if may("amounts"):
-            _amounts_write(deal, item.get("amounts", []), signed_on or published)
-        if may("government"):
-            for g in item.get("government", []):
-                body = body_match_or_create(
-                    name=g["name"], aliases=g.get("aliases", []), country=g.get("country"), article=article
-                )
-                GovernmentInvolvement.objects.get_or_create(deal=deal, body=body, role="broker")
+        counted = False  # whatever deal_refresh_counts reads changed: a source, an amount
+        if amounts is not None:
+            counted |= _amounts_replace(deal, amounts, created=created, reason=reason)
+        if may("government") and item.get("government"):
+            bodies = _bodies_match_or_create(specs=item["government"], article=article, locked=True, reason=reason)
+            known = set() if created else set(deal.government.filter(role="broker").values_list("body_id", flat=True))
+            involvements = []
+            for body in bodies:
+                if body.pk not in known:
+                    known.add(body.pk)
+                    involvements.append(GovernmentInvolvement(deal=deal, body=body, role="broker"))
+            if involvements:
+                _bulk_create(GovernmentInvolvement, involvements, reason)
         if deal.review_status == ReviewStatus.APPROVED and not created:
             _proposals_for(deal=deal, article=article, item=item, companies=companies, stage=stage,
                            on=signed_on or published)  # fmt: skip
         # On a draft, the article is reviewed with the draft; on a deal already decided, what it
         # brings is pending until a reviewer accepts it (review is the only door to the public).
-        source, _ = DealSource.objects.get_or_create(deal=deal, article=article, defaults={"accepted": writable})
+        source = None if created else DealSource.objects.filter(deal=deal, article=article).first()
+        if source is None:
+            source = DealSource.objects.create(deal=deal, article=article, accepted=writable)
+            counted = True
         # One INSERT for all spans; the unique constraint makes a re-run insert nothing.
         Evidence.objects.bulk_create(
             [Evidence(deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"], text=ev["text"],
@@ -357,13 +466,56 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
              for ev in item.get("evidence", [])],
             ignore_conflicts=True,
         )  # fmt: skip
-        deal_refresh_counts(deal=deal)
+        if counted and not created:
+            deal_refresh_counts(deal=deal)
         deals.append(deal)
     for update in result.get("updates", []):
         deal = _update_known_deal(article=article, update=update)
         if deal is not None:
             deals.append(deal)
     return deals
+
+
+def _key_companies(item: dict[str, Any], companies: list[Company]) -> list[Company]:
+    """The companies that identify a deal: its parties, else its joint venture."""
+    parties = companies[: len(item.get("parties", []))]
+    return parties or companies[len(parties) :]
+
+
+def _deal_key(companies: list[Company]) -> str:
+    return "deal:" + ",".join(str(pk) for pk in sorted(c.pk for c in companies))
+
+
+def _m2m_write(deal: Deal, field: str, key: str, rows: list[Any], *, created: bool) -> None:
+    """Set a deal's kinds or sectors to ``rows`` (named by ``key``: code, slug), creating those the
+    table lacks. A new deal is linked in one INSERT ... SELECT; only when a row was missing (the
+    first article of a sector) does it take two more queries: create it, link again."""
+    m2m = Deal._meta.get_field(field)
+    model = m2m.related_model
+    keys = [getattr(r, key) for r in rows]
+    if not created:
+        if sorted(getattr(deal, field).values_list(key, flat=True)) == sorted(keys):
+            return  # a re-run: already linked to exactly these
+        have = dict(model.objects.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+        if len(have) < len(keys):
+            model.objects.bulk_create([r for r in rows if getattr(r, key) not in have], ignore_conflicts=True)
+            have = dict(model.objects.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+        getattr(deal, field).set(list(have.values()))
+        return
+    if not keys:
+        return
+    qn = connection.ops.quote_name
+    link = (
+        f"INSERT INTO {qn(m2m.remote_field.through._meta.db_table)} ({qn(m2m.m2m_column_name())}, "
+        f"{qn(m2m.m2m_reverse_name())}) SELECT %s, {qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} "
+        f"WHERE {qn(model._meta.get_field(key).column)} IN ({', '.join(['%s'] * len(keys))}) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cur:
+        cur.execute(link, [deal.pk, *keys])
+        if cur.rowcount < len(keys):
+            # ignore_conflicts: another worker may be creating the same row; the second link sees it.
+            model.objects.bulk_create(rows, ignore_conflicts=True)
+            cur.execute(link, [deal.pk, *keys])
 
 
 def _company_known(name: str, aliases: list[str]) -> Company | None:
@@ -462,10 +614,15 @@ def _sector(name: str) -> Sector:
 
 def _amounts_write(deal: Deal, amounts: list[dict[str, Any]], rate_day: dt.date | None) -> None:
     """Replace a draft's extracted amounts: one row per group, equivalents as alternates."""
-    deal.amounts.all().delete()
+    _amounts_replace(deal, _amount_rows(amounts, rate_day))
+
+
+def _amount_rows(amounts: list[dict[str, Any]], rate_day: dt.date | None) -> list[Amount]:
+    """The rows (unsaved, without their deal) for these extracted amounts."""
     groups: dict[int, list[dict[str, Any]]] = {}
     for a in amounts:
         groups.setdefault(a.get("group", 0), []).append(a)
+    rows = []
     for items in groups.values():
         primary, *alts = items
         value = Decimal(primary["value"])
@@ -476,13 +633,38 @@ def _amounts_write(deal: Deal, amounts: list[dict[str, Any]], rate_day: dt.date 
                     usd = Decimal(alt["value"])
                     rate = Rate((usd / value).quantize(Decimal("0.0000000001")), rate_day or timezone.localdate(),
                                 IMPLIED_RATE)  # fmt: skip
-        Amount.objects.create(
-            deal=deal, value=value, currency=primary["currency"], estimated=bool(primary.get("estimated")),
+        rows.append(Amount(
+            value=value, currency=primary["currency"], estimated=bool(primary.get("estimated")),
             alternates=[{"value": a["value"], "currency": a["currency"], "text": a.get("text", "")} for a in alts],
             original_text=(primary.get("text") or "")[:300],
             usd_value=usd if rate else None, usd_rate=rate.usd_per_unit if rate else None,
             usd_rate_date=rate.date if rate else None, usd_rate_source=rate.source if rate else "",
-        )  # fmt: skip
+        ))  # fmt: skip
+    return rows
+
+
+def _amount_key(a: Amount) -> tuple:
+    """What an amount says, at the precision it is stored with."""
+    cents, rate = Decimal("0.01"), Decimal("0.0000000001")
+    return (Decimal(a.value).quantize(cents), a.currency, a.estimated, a.alternates, a.original_text,
+            a.usd_value and Decimal(a.usd_value).quantize(cents), a.usd_rate and Decimal(a.usd_rate).quantize(rate),
+            a.usd_rate_date, a.usd_rate_source)  # fmt: skip
+
+
+def _amounts_replace(deal: Deal, rows: list[Amount], *, created: bool = False, reason: str | None = None) -> bool:
+    """Make ``rows`` the deal's amounts; rows that say what the stored ones say are left alone (a
+    re-run rewrites nothing). Returns whether anything changed."""
+    if not created:
+        current = list(Amount.objects.filter(deal=deal).order_by("id"))
+        if [_amount_key(a) for a in current] == [_amount_key(a) for a in rows]:
+            return False
+        if current:
+            Amount.objects.filter(deal=deal).delete()
+    for a in rows:
+        a.deal = deal
+    if rows:
+        _bulk_create(Amount, rows, reason)
+    return True
 
 
 def deal_refresh_counts(*, deal: Deal) -> None:

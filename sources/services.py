@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -122,25 +122,28 @@ def article_receive_url(*, url: str, origin: str = Origin.URL, source: Source | 
     return article_receive(raw=page.body, origin=origin, url=url, content_type=page.content_type, source=source)
 
 
-def article_claim(*, article_id: int, token: str) -> bool:
-    """Take the article for processing. A row still claimed by a live task is left alone;
-    a redelivered message (same task id) or a claim older than the task time limit is taken over."""
+def article_claim(*, article_id: int, token: str) -> Article | None:
+    """Take the article for processing and return it, or None. A row still claimed by a live task
+    is left alone; a redelivered message (same task id) or a claim older than the task time limit
+    is taken over. One round trip: UPDATE ... RETURNING (PostgreSQL, SQLite 3.35+)."""
+    ops = connection.ops
     stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
-    claimable = Q(status=ArticleStatus.RECEIVED) | Q(status=ArticleStatus.PROCESSING) & (
-        Q(claim_token=token) | Q(processing_started_at__lt=stale)
-    )
-    n = Article.objects.filter(claimable, pk=article_id).update(
-        status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, processing_started_at=timezone.now(),
-        claim_token=token[:64],
+    claimed = Article.objects.raw(
+        f"UPDATE {ops.quote_name(Article._meta.db_table)} SET status = %s, attempts = attempts + 1, "
+        "processing_started_at = %s, claim_token = %s "
+        "WHERE id = %s AND (status = %s OR (status = %s AND (claim_token = %s OR processing_started_at < %s))) "
+        "RETURNING *",
+        [ArticleStatus.PROCESSING, ops.adapt_datetimefield_value(timezone.now()), token[:64], article_id,
+         ArticleStatus.RECEIVED, ArticleStatus.PROCESSING, token[:64], ops.adapt_datetimefield_value(stale)],
     )  # fmt: skip
-    return n == 1
+    return next(iter(claimed), None)
 
 
 def article_process(*, article_id: int, token: str = "in-process") -> str:
     """Claim, extract and write drafts. Returns the article's final status (or 'skipped')."""
-    if not article_claim(article_id=article_id, token=token):
+    article = article_claim(article_id=article_id, token=token)
+    if article is None:
         return "skipped"
-    article = Article.objects.get(pk=article_id)
     if article.attempts > settings.ARTICLE_MAX_ATTEMPTS:
         article_fail(
             article=article, reason=f"gave up after {article.attempts - 1} attempts; last error: {article.last_error}"
@@ -152,21 +155,20 @@ def article_process(*, article_id: int, token: str = "in-process") -> str:
     except extraction.ExtractionError as exc:
         article_fail(article=article, reason=str(exc))
         return ArticleStatus.FAILED
+    fields = {"text": result.text, "title": (result.title or article.title)[:500], "language": result.language,
+              "encoding": result.encoding, "published_on": result.published, "extractor_version": result.version,
+              "extraction": result.to_dict()}  # fmt: skip
+    for name, value in fields.items():
+        setattr(article, name, value)
     with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article_id)
-        article.text = result.text
-        article.title = (result.title or article.title)[:500]
-        article.language = result.language
-        article.encoding = result.encoding
-        article.published_on = result.published
-        article.extractor_version = result.version
-        article.extraction = result.to_dict()
         draft_upsert(article=article, result=article.extraction)
-        article.status = ArticleStatus.EXTRACTED
-        article.last_error = ""
-        article.processed_at = timezone.now()
-        article.claim_token = ""
-        article.save()
+        # One UPDATE of the fields that changed (not the raw bytes back), and only while the claim is
+        # still ours: a run whose claim went stale and was taken over leaves the writing to the new one.
+        fields |= {"status": ArticleStatus.EXTRACTED, "last_error": "", "processed_at": timezone.now(),
+                   "claim_token": ""}  # fmt: skip
+        if not Article.objects.filter(pk=article_id, claim_token=token[:64]).update(**fields):
+            transaction.set_rollback(True)
+            return "skipped"
     return ArticleStatus.EXTRACTED
 
 
