@@ -8,6 +8,10 @@ For each worker count: empty the tables, queue every article (workers stopped), 
 (`celery worker -c 1` each), and time from the moment they are ready until every article is
 extracted or failed. Reports articles per second, the ratio two/one, and lost articles (any still
 received or processing when the queue is empty and the workers idle).
+
+Before the timed runs, in this process: the queries one article's task makes (a new deal, and the
+same article run again), and extraction alone on the same articles (no database writes: what
+bench/extract.py measures), the limit a worker could reach if writing cost nothing.
 """
 
 import argparse
@@ -32,6 +36,7 @@ django.setup()
 
 from articles import article  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from sources.models import Article, ArticleStatus  # noqa: E402
 from sources.services import article_receive  # noqa: E402
@@ -47,6 +52,34 @@ def reset() -> None:
             "deals_historicaldealparty, deals_historicalcompany, deals_historicalcompanyalias, "
             "deals_historicalgovernmentinvolvement, deals_historicaljointventure RESTART IDENTITY CASCADE"
         )
+
+
+def queries_per_article(raws: list[bytes]) -> tuple[int, int, int]:
+    """Queries of the task body: the first article on an empty database; a new deal once earlier
+    articles have brought the sectors (the last of ``raws``); and that article again."""
+    from sources.tasks import article_process_task
+
+    def run(pk: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            article_process_task.apply(args=(pk,))
+        assert Article.objects.get(pk=pk).status == ArticleStatus.EXTRACTED
+        return len(ctx)
+
+    reset()
+    counts = [run(article_receive(raw=raw, filename=f"queries-{i}.txt").article.pk) for i, raw in enumerate(raws)]
+    pk = Article.objects.latest("pk").pk
+    Article.objects.filter(pk=pk).update(status=ArticleStatus.RECEIVED)
+    return counts[0], counts[-1], run(pk)
+
+
+def extraction_alone(raws: list[bytes]) -> float:
+    from sources import extraction
+
+    extraction.extract(raws[0])  # load the analysers first, as a worker does before forking
+    t0 = time.perf_counter()
+    for raw in raws:
+        extraction.extract(raw)
+    return len(raws) / (time.perf_counter() - t0)
 
 
 def start_workers(n: int, log: Path) -> list[subprocess.Popen]:
@@ -71,6 +104,10 @@ def main() -> None:
     from tracker.celery import app
 
     raws = [article(i) for i in range(a.articles)]
+    first, new, rerun = queries_per_article([article(a.articles + i) for i in range(40)])
+    print(f"queries per article: {new} for a new deal ({first} for the first on an empty database), "
+          f"{rerun} for the same article again", flush=True)  # fmt: skip
+    print(f"extraction alone, same articles, one process: {extraction_alone(raws[:1000]):.1f} articles/s", flush=True)
     results = {}
     for n in [int(x) for x in a.workers.split(",")]:
         reset()
