@@ -389,11 +389,12 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             return writable and field not in human
 
         if may("title"):
-            deal.title = item.get("title") or "Untitled deal"
+            # PostgreSQL text holds no NUL; a title made only of control characters is no title.
+            deal.title = (item.get("title") or "").replace("\x00", "").strip()[:300] or "Untitled deal"
         if may("signed_on"):
             deal.signed_on, deal.date_precision = signed_on, precision
         if may("place"):
-            deal.place = (item.get("place") or "")[:255]
+            deal.place = (item.get("place") or "").replace("\x00", "")[:255]
         if may("destination_country"):
             deal.destination_country = item.get("destination_country") or ""
         if may("confidence"):
@@ -406,23 +407,20 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             if created:
                 deal.extracted = item
         amounts = _amount_rows(item.get("amounts", []), signed_on or published) if may("amounts") else None
-        if created:
-            # A new deal's listing numbers go into its INSERT: its one source, accepted (it is a
-            # draft), and its amounts (deal_refresh_counts would take three more queries).
-            usd = [a.usd_value for a in amounts or [] if a.usd_value is not None]
-            deal.source_count, deal.usd_total = 1, max(usd) if usd else None
         # simple_history records the worker's writes too; the reason tells them from a reviewer's.
         deal._change_reason = reason
         deal.save()
+        links = []
         if may("kinds"):
             # The kinds table is seeded by a migration, but a kind must never be silently dropped.
             codes = [k for k in dict.fromkeys(kinds) if k in DealKindCode.values]
-            _m2m_write(deal, "kinds", "code", [DealKind(code=k) for k in codes], created=created)
+            links.append(("kinds", "code", [DealKind(code=k) for k in codes]))
         if may("sectors"):
             sectors: dict[str, str] = {}
             for name in item.get("sectors", []):
                 sectors.setdefault(slugify(name)[:50] or "other", name)
-            _m2m_write(deal, "sectors", "slug", [Sector(slug=k, name=n) for k, n in sectors.items()], created=created)
+            links.append(("sectors", "slug", [Sector(slug=k, name=n) for k, n in sectors.items()]))
+        _m2m_write(deal, links, created=created)
         if may("parties"):
             known = set() if created else set(deal.parties.values_list("company_id", flat=True))
             parties = []
@@ -437,9 +435,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
                 deal=deal, defaults={"company": jv_company, "location": (jv.get("location") or "")[:255]}
             )
             jvo.parents.set(companies)
-        counted = False  # whatever deal_refresh_counts reads changed: a source, an amount
         if amounts is not None:
-            counted |= _amounts_replace(deal, amounts, created=created, reason=reason)
+            _amounts_replace(deal, amounts, created=created, reason=reason)
         if may("government") and item.get("government"):
             bodies = _bodies_match_or_create(specs=item["government"], article=article, locked=True, reason=reason)
             known = set() if created else set(deal.government.filter(role="broker").values_list("body_id", flat=True))
@@ -458,7 +455,6 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         source = None if created else DealSource.objects.filter(deal=deal, article=article).first()
         if source is None:
             source = DealSource.objects.create(deal=deal, article=article, accepted=writable)
-            counted = True
         # One INSERT for all spans; the unique constraint makes a re-run insert nothing.
         Evidence.objects.bulk_create(
             [Evidence(deal=deal, article=article, field=ev["field"], start=ev["start"], end=ev["end"], text=ev["text"],
@@ -466,8 +462,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
              for ev in item.get("evidence", [])],
             ignore_conflicts=True,
         )  # fmt: skip
-        if counted and not created:
-            deal_refresh_counts(deal=deal)
+        # One UPDATE: the counts and the joined columns the listing and the export read.
+        deal_refresh_counts(deal=deal)
         deals.append(deal)
     for update in result.get("updates", []):
         deal = _update_known_deal(article=article, update=update)
@@ -486,36 +482,54 @@ def _deal_key(companies: list[Company]) -> str:
     return "deal:" + ",".join(str(pk) for pk in sorted(c.pk for c in companies))
 
 
-def _m2m_write(deal: Deal, field: str, key: str, rows: list[Any], *, created: bool) -> None:
-    """Set a deal's kinds or sectors to ``rows`` (named by ``key``: code, slug), creating those the
-    table lacks. A new deal is linked in one INSERT ... SELECT; only when a row was missing (the
-    first article of a sector) does it take two more queries: create it, link again."""
-    m2m = Deal._meta.get_field(field)
-    model = m2m.related_model
-    keys = [getattr(r, key) for r in rows]
+def _m2m_write(deal: Deal, links: list[tuple[str, str, list[Any]]], *, created: bool) -> None:
+    """Set a deal's kinds and sectors (``(field, key, rows)``: rows named by ``key``, code or
+    slug), creating those the table lacks. A new deal is linked to both in one statement (INSERT
+    ... SELECT each, in a WITH); only when a row was missing (the first article of a sector) does
+    it take two more queries: create it, link again."""
     if not created:
-        if sorted(getattr(deal, field).values_list(key, flat=True)) == sorted(keys):
-            return  # a re-run: already linked to exactly these
-        have = dict(model.objects.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
-        if len(have) < len(keys):
-            model.objects.bulk_create([r for r in rows if getattr(r, key) not in have], ignore_conflicts=True)
+        for field, key, rows in links:
+            model = Deal._meta.get_field(field).related_model
+            keys = [getattr(r, key) for r in rows]
+            if sorted(getattr(deal, field).values_list(key, flat=True)) == sorted(keys):
+                continue  # a re-run: already linked to exactly these
             have = dict(model.objects.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
-        getattr(deal, field).set(list(have.values()))
+            if len(have) < len(keys):
+                model.objects.bulk_create([r for r in rows if getattr(r, key) not in have], ignore_conflicts=True)
+                have = dict(model.objects.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+            getattr(deal, field).set(list(have.values()))
         return
-    if not keys:
+    links = [link for link in links if link[2]]
+    if not links:
         return
     qn = connection.ops.quote_name
-    link = (
-        f"INSERT INTO {qn(m2m.remote_field.through._meta.db_table)} ({qn(m2m.m2m_column_name())}, "
-        f"{qn(m2m.m2m_reverse_name())}) SELECT %s, {qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} "
-        f"WHERE {qn(model._meta.get_field(key).column)} IN ({', '.join(['%s'] * len(keys))}) ON CONFLICT DO NOTHING"
-    )
+
+    def insert(field: str, key: str, rows: list[Any]) -> tuple[str, list[Any]]:
+        m2m = Deal._meta.get_field(field)
+        model = m2m.related_model
+        sql = (f"INSERT INTO {qn(m2m.remote_field.through._meta.db_table)} ({qn(m2m.m2m_column_name())}, "
+               f"{qn(m2m.m2m_reverse_name())}) SELECT %s, {qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} "
+               f"WHERE {qn(model._meta.get_field(key).column)} IN ({', '.join(['%s'] * len(rows))}) "
+               "ON CONFLICT DO NOTHING")  # fmt: skip
+        return sql, [deal.pk, *(getattr(r, key) for r in rows)]
+
     with connection.cursor() as cur:
-        cur.execute(link, [deal.pk, *keys])
-        if cur.rowcount < len(keys):
-            # ignore_conflicts: another worker may be creating the same row; the second link sees it.
-            model.objects.bulk_create(rows, ignore_conflicts=True)
-            cur.execute(link, [deal.pk, *keys])
+        parts = [insert(*link) for link in links]
+        if connection.vendor == "postgresql":
+            ctes = ", ".join(f"l{i} AS ({sql} RETURNING 1)" for i, (sql, _) in enumerate(parts))
+            counts = ", ".join(f"(SELECT count(*) FROM l{i})" for i in range(len(parts)))
+            cur.execute(f"WITH {ctes} SELECT {counts}", [p for _, params in parts for p in params])
+            linked = list(cur.fetchone())
+        else:  # SQLite has no INSERT in WITH: one statement each
+            linked = []
+            for sql, params in parts:
+                cur.execute(sql, params)
+                linked.append(cur.rowcount)
+        for (field, _key, rows), n, (sql, params) in zip(links, linked, parts, strict=True):
+            if n < len(rows):
+                # ignore_conflicts: another worker may be creating the same row; the second link sees it.
+                Deal._meta.get_field(field).related_model.objects.bulk_create(rows, ignore_conflicts=True)
+                cur.execute(sql, params)
 
 
 def _company_known(name: str, aliases: list[str]) -> Company | None:

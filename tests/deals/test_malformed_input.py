@@ -70,3 +70,14 @@ def test_admin_review_actions_with_bad_input_never_raise(admin_client_):
     assert admin_client_.get(f"/admin/deals/deal/{deal.pk}/approve/").status_code == 403
     assert admin_client_.post("/admin/deals/company/suggestions/", {"survivor": "x", "other": "y"}).status_code == 404
     assert admin_client_.post("/admin/sources/article/upload/", {}).status_code == 200
+
+
+def test_a_nul_byte_in_an_extracted_title_or_place_is_dropped_not_an_error():
+    from deals.services import draft_upsert
+    from tests.factories import article, result
+
+    bad = result(title="Invented\x00 Robotics")
+    bad["deals"][0]["place"] = "Ber\x00lin"
+    [deal] = draft_upsert(article=article(), result=bad)
+    deal.refresh_from_db()
+    assert (deal.title, deal.place) == ("Invented Robotics", "Berlin")
