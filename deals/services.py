@@ -322,6 +322,16 @@ def _proposals_for(*, deal: Deal, article: Any, item: dict[str, Any], companies:
 # No savepoint of its own: inside the worker's transaction a failure rolls back the whole article
 # (its status with its drafts) anyway, and a savepoint costs two round trips per article.
 @transaction.atomic(savepoint=False)
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     """Write the deals of one extraction result as drafts, or as new sources of existing deals.
 
@@ -332,6 +342,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     locked, looked up and created at once, and each kind of row is written in one INSERT, history
     included.
     """
+    result = _without_nul(result)  # PostgreSQL's text and jsonb refuse NUL, the extractor's input may hold one
     deals: list[Deal] = []
     published = article.published_on
     unnamed_seen = 0
@@ -389,12 +400,11 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             return writable and field not in human
 
         if may("title"):
-            # PostgreSQL text holds no NUL; a title made only of control characters is no title.
-            deal.title = (item.get("title") or "").replace("\x00", "").strip()[:300] or "Untitled deal"
+            deal.title = (item.get("title") or "").strip()[:300] or "Untitled deal"
         if may("signed_on"):
             deal.signed_on, deal.date_precision = signed_on, precision
         if may("place"):
-            deal.place = (item.get("place") or "").replace("\x00", "")[:255]
+            deal.place = (item.get("place") or "")[:255]
         if may("destination_country"):
             deal.destination_country = item.get("destination_country") or ""
         if may("confidence"):
