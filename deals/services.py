@@ -5,6 +5,7 @@ services. A field a reviewer changed is in ``Deal.human_set_fields`` and no work
 """
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -696,19 +698,42 @@ def deal_refresh_counts(*, deal: Deal) -> None:
     deals_refresh_counts(deal_ids=[deal.pk])
 
 
+def _refreshed_values() -> dict[str, Any]:
+    sources = DealSource.objects.filter(deal=OuterRef("pk"), accepted=True).order_by().values("deal")
+    top_usd = Amount.objects.filter(deal=OuterRef("pk")).order_by().values("deal").annotate(m=Max("usd_value"))
+    return {
+        "source_count": Coalesce(Subquery(sources.annotate(n=Count("id")).values("n")), 0),
+        "usd_total": Subquery(top_usd.values("m")),
+        **joined_values(),
+    }
+
+
+@functools.cache
+def _refresh_statement(alias: str) -> tuple[str, tuple] | None:
+    """The refresh UPDATE compiled once per process, for ``id = ANY(ids)``: compiling its ten
+    subqueries cost 12 ms of the 17 each call took, a sixth of a worker's time per article."""
+    query = Deal.objects.filter(pk=-1).query.chain(UpdateQuery)
+    query.add_update_values(_refreshed_values())
+    sql, params = query.get_compiler(alias).as_sql()
+    where = f"WHERE {connection.ops.quote_name(Deal._meta.db_table)}.{connection.ops.quote_name('id')} = %s"
+    if not sql.endswith(where) or params[-1] != -1:
+        return None  # another shape than expected: the ORM's own path below
+    return sql[: -len(where)] + where.replace("= %s", "= ANY(%s)"), tuple(params[:-1])
+
+
 def deals_refresh_counts(*, deal_ids: Iterable[int] | None = None) -> int:
     """Recompute what listings and the export read from the deal row itself: how many accepted
     sources back it, its largest USD value and the joined multi-valued columns. One UPDATE,
     computed by the database from the rows, run in the transaction that wrote them. All deals
     when ``deal_ids`` is None (after a bulk load)."""
+    if deal_ids is not None and connection.vendor == "postgresql":
+        statement = _refresh_statement(connection.alias)
+        if statement is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(statement[0], (*statement[1], [int(i) for i in deal_ids]))
+                return cursor.rowcount
     deals = Deal.objects.all() if deal_ids is None else Deal.objects.filter(pk__in=list(deal_ids))
-    sources = DealSource.objects.filter(deal=OuterRef("pk"), accepted=True).order_by().values("deal")
-    top_usd = Amount.objects.filter(deal=OuterRef("pk")).order_by().values("deal").annotate(m=Max("usd_value"))
-    return deals.update(
-        source_count=Coalesce(Subquery(sources.annotate(n=Count("id")).values("n")), 0),
-        usd_total=Subquery(top_usd.values("m")),
-        **joined_values(),
-    )
+    return deals.update(**_refreshed_values())
 
 
 def deals_naming(*, model: type, pks: Iterable[int]) -> list[int]:
