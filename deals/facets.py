@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from .models import (
@@ -34,7 +33,7 @@ from .models import (
     Sector,
 )
 from .pagination import COUNT_COST_LIMIT, planner_plan
-from .selectors import public_choice_ids, public_version
+from .selectors import ids_parameter, public_choice_ids, public_version
 
 EXACT_LIMIT = 2_000  # 8 grouped counts over 20,000 ids took 1-1.4 s at 300k deals; over 2,000, tens of ms
 CACHE_SECONDS = 300
@@ -115,9 +114,7 @@ def _matches(queryset: QuerySet) -> tuple[int, Any]:
     ids = list(queryset.order_by().values_list("id", flat=True)[: EXACT_LIMIT + 1])
     if len(ids) > EXACT_LIMIT:
         return len(ids), None
-    if connection.vendor == "postgresql":
-        return len(ids), RawSQL("SELECT unnest(%s::bigint[])", [ids])  # one array parameter, not thousands
-    return len(ids), ids
+    return len(ids), ids_parameter(ids)
 
 
 def compute_facets(params: QueryDict, filterset_class: type, base: QuerySet) -> dict[str, Facet]:

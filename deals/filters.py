@@ -10,7 +10,6 @@ from html import escape  # the stdlib one: Django's adds lazy-string handling we
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
@@ -29,7 +28,7 @@ from .models import (
     Programme,
     Sector,
 )
-from .selectors import deal_search, public_choice_ids
+from .selectors import deal_search, ids_parameter, public_choice_ids
 
 # Deals without a date or an amount go last whichever way the list is sorted; each order has an
 # index of the same shape (Deal.Meta.indexes), or PostgreSQL sorts every match to find one page.
@@ -110,10 +109,7 @@ def _small_or_subquery(rows: QuerySet) -> list[int] | QuerySet | RawSQL:
     ids = list(rows.order_by().values_list("deal_id", flat=True)[: SMALL_ID_SET + 1])
     if len(ids) > SMALL_ID_SET:
         return rows.order_by().values("deal_id")
-    if settings.IS_POSTGRES:
-        # One array parameter, not thousands: adapting each id cost more than the query itself.
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return ids
+    return ids_parameter(ids)
 
 
 class DealFilterSet(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import (
     Amount,
@@ -181,3 +182,11 @@ def quotes_an_amount(text: str, amounts: set[tuple[Any, str]]) -> bool:
     wanted = {(Decimal(v).normalize(), c) for v, c in amounts}
     return any((m.value.normalize(), m.currency) in wanted
                for language in ("en", "ko", "de") for m in find_amounts(text or "", language=language))  # fmt: skip
+
+
+def ids_parameter(ids: list[int]) -> list[int] | RawSQL:
+    """Ids for an ``__in`` lookup: on PostgreSQL one array parameter, not thousands (adapting each
+    id cost more than the query itself)."""
+    if settings.IS_POSTGRES:
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
