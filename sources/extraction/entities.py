@@ -94,7 +94,8 @@ def _clean_en(name: str) -> str:
     if "'s " in name or "’s " in name:
         name = re.split(r"['’]s ", name)[-1]
     words = name.split()
-    while words and (words[0] in _EN_STOP_LEADING or lx.country_of(words[0]) and words[0] in _demonym_words()):
+    while words and (words[0] in _EN_STOP_LEADING or lx.country_of(words[0]) and words[0] in _demonym_words()
+                     or words[0] in ("South", "North") and len(words) > 2 and words[1] in _demonym_words()):
         words.pop(0)
     while words and _DE_DESCRIPTOR.search(words[0]) and len(words) > 1:
         words.pop(0)
@@ -523,7 +524,7 @@ class EntityFinder:
                     continue
             if e.kind != "company" or e.country:
                 continue
-            for s, _ in e.spans:
+            for s, end in e.spans:
                 window = t[max(0, s - 45) : s]
                 window = re.split(r"[.。!?\n]|다\.|\band\b|와\s|과\s|,\s", window)[-1]
                 found = list(cre.finditer(window))
@@ -542,9 +543,22 @@ class EntityFinder:
                 if m and (lx.city_country(m.group(1)) or lx.country_of(m.group(1))):
                     e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
                     break
-            if not e.country and self.language == "ko" and re.fullmatch(r"[가-힣0-9 ]+", e.name):
-                if not any(re.search(r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]", a) for a in e.aliases):
-                    e.country = "KR"  # a Hangul-only name in Korean news is a domestic company
+                # "X, the South Korean company, said": a country in an apposition right after the name.
+                m = _APPOSITION.match(t, end)
+                if m and cre.fullmatch(m.group(1)):
+                    e.country = lx.country_of(m.group(1))
+                    break
+            if not e.country and self.language == "ko":
+                # A Hangul-only name in Korean news is a domestic company, and so is a group's Latin
+                # initials before a Hangul name ("AB전자"): foreign names are transliterated whole.
+                if re.fullmatch(r"[가-힣0-9 ]+", e.name):
+                    foreign = r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]"
+                elif re.fullmatch(r"[A-Z]{1,4}[가-힣][가-힣0-9 ]*", e.name):
+                    foreign = r"[\u3040-\u30ff\u4e00-\u9fff]"
+                else:
+                    continue
+                if not any(re.search(foreign, a) for a in e.aliases):
+                    e.country = "KR"
 
     def _locate(self) -> None:
         t = self.text
@@ -575,6 +589,10 @@ _FORM_COUNTRIES = [
     (re.compile(r"^[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司)$"), "CN"),
     (re.compile(r"(?i)\b(?:pvt\.?\s*ltd|private\s+limited)\b"), "IN"),
 ]
+
+
+# ", the South Korean company" / ", a German chemical conglomerate": the country word is group 1.
+_APPOSITION = re.compile(r",\s(?:the|a|an)\s(?:[a-z-]+\s){0,2}?((?:South |North )?[A-Z][a-z]+(?:'s)?)\s")
 
 
 def _occurrences(text: str, needle: str) -> list[int]:

@@ -53,13 +53,13 @@ DEMONYMS = {
 }  # fmt: skip
 # Large cities as home-country cues ("a Seoul startup", "Munich-based").
 CITIES = {
-    "KR": ["Seoul", "Busan", "Incheon", "Daejeon", "Daegu", "Gwangju", "Ulsan", "Suwon", "Pangyo", "Cheongju""Changwon", "서울", "부산", "인천", "대전", "대구", "광주", "울산", "수원", "판교", "청주""창원", "화성", "천안", "아산", "성남"],
+    "KR": ["Seoul", "Busan", "Incheon", "Daejeon", "Daegu", "Gwangju", "Ulsan", "Suwon", "Pangyo", "Cheongju", "Changwon", "서울", "부산", "인천", "대전", "대구", "광주", "울산", "수원", "판교", "청주", "창원", "화성", "천안", "아산", "성남"],
     "US": ["New York", "San Francisco", "Boston", "Austin", "Texas", "California", "Seattle", "Chicago", "San Jose", "Silicon Valley"],
     "JP": ["Tokyo", "Osaka", "Nagoya", "Yokohama", "Kyoto", "大阪", "東京", "大阪府", "東京都"],
     "CN": ["Beijing", "Shanghai", "Shenzhen", "Hefei", "Suzhou", "Chengdu", "Wuhan", "Hangzhou", "Guangzhou", "北京", "上海", "深圳", "苏州", "江苏", "장쑤", "상하이", "베이징", "선전"],
     "IL": ["Haifa", "Tel Aviv", "Jerusalem", "Herzliya"],
     "DE": ["Berlin", "Munich", "Hamburg", "Frankfurt", "Dresden", "Stuttgart"],
-    "RU": ["Moscow", "St Petersburg", "Kazan", "Novosibirsk""Москва", "Новосибирск", "Казань", "모스크바"],
+    "RU": ["Moscow", "St Petersburg", "Kazan", "Novosibirsk", "Москва", "Новосибирск", "Казань", "모스크바"],
     "IN": ["Mumbai", "Delhi", "Bengaluru", "Bangalore", "Chennai", "Hyderabad", "Pune"],
     "GB": ["London", "Cambridge", "Manchester"],
     "FR": ["Paris", "Lyon"],
@@ -192,7 +192,7 @@ AGREEMENT_WORDS = (
 CONCLUDED_RE = re.compile(
     r"체결(?:했|하였|한|식|됐|되었)|맺(?:었|은)|서명(?:했|하였)|조인(?:했|식)|교환(?:했|하였)|합의(?:했|하였)|"
     r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|설립(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
-    r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|약정\s?체결|협약\s?체결|MOU\s?체결|"
+    r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|(?:약정|협약|MOU|MoU|양해각서)\)?\s?체결|(?:인수|취득|투자|설립|합작|건립)키로|투자한다|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"
     r"announced (?:a|an|the) (?:\w+ )?(?:joint venture|partnership|agreement|deal|investment|alliance)|"
@@ -205,7 +205,7 @@ CONCLUDED_RE = re.compile(
     re.I,
 )
 NEGATED_RE = re.compile(
-    r"검토\s?(?:중|하고|하는)|추진\s?중|추진할|추진하고|예정이다|예정인|계획이다|협의\s?중|협의하고|논의\s?중|논의하고|"
+    r"검토\s?(?:중|하고|하는)|추진\s?중|추진할|추진하고|추진한다|체결을\s?추진|예정이다|예정인|계획이다|협의\s?중|협의하고|논의\s?중|논의하고|"
     r"가능성|관측|풍문|확정된\s?바\s?없|정해진\s?것은\s?없|부인|해지|취소|무산|철회|백지화|파기|결렬|방문할|방문한다|"
     r"\b(?:in talks|is expected to|are expected to|expects to|plans to|planning to|is considering|are considering|"
     r"considering|could|may sign|might|would (?:sign|invest)|rumou?r\w*|denied|deny|cancel\w*|terminat\w*|scrapped|"
