@@ -94,8 +94,14 @@ def _clean_en(name: str) -> str:
     if "'s " in name or "’s " in name:
         name = re.split(r"['’]s ", name)[-1]
     words = name.split()
-    while words and (words[0] in _EN_STOP_LEADING or lx.country_of(words[0]) and words[0] in _demonym_words()
-                     or words[0] in ("South", "North") and len(words) > 2 and words[1] in _demonym_words()):
+    while words and (
+        words[0] in _EN_STOP_LEADING
+        or lx.country_of(words[0])
+        and words[0] in _demonym_words()
+        or words[0] in ("South", "North")
+        and len(words) > 2
+        and words[1] in _demonym_words()
+    ):
         words.pop(0)
     while words and _DE_DESCRIPTOR.search(words[0]) and len(words) > 1:
         words.pop(0)
@@ -191,6 +197,17 @@ class EntityFinder:
             name = strip_particles(m.group(2))
             if not _is_gov_name(name) and not re.match(r"^\d", name):
                 self.add("company", name, m.start(2), country=lx.country_of(m.group(1)))
+        # 미국의 벤처캐피털인 ‘가나 벤처스’, ‘다라 파트너스’가: quoted names after a company noun, whose
+        # country is a cue a few words before it.
+        for m in lx.rx(
+            rf"{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s((?:[‘'\"“][^’'\"”\n]{{2,40}}[’'\"”](?:,\s?|와\s|과\s|및\s)?)+)"
+        ).finditer(t):
+            cues = list(cre.finditer(t[max(0, m.start() - 20) : m.start()]))
+            country = lx.country_of(cues[-1].group(0)) if cues else None
+            for q in re.finditer(r"[‘'\"“]([^’'\"”\n]{2,40})[’'\"”]", m.group(1)):
+                name = q.group(1).strip()
+                if not _is_gov_name(name) and not re.match(r"^\d", name):
+                    self.add("company", name, m.start(1) + q.start(1), country=country)
         # 미국 리버스톤 테라퓨틱스(Riverstone Therapeutics Inc.) / 상하이한별소재(上海韩星材料, 이하 한별)
         for m in lx.rx(
             rf"(?:({cre.pattern})\s)?({KO_WORD}(?:\s{KO_WORD}){{0,2}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"
@@ -544,9 +561,8 @@ class EntityFinder:
                     e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
                     break
                 # "X, the South Korean company, said": a country in an apposition right after the name.
-                m = _APPOSITION.match(t, end)
-                if m and cre.fullmatch(m.group(1)):
-                    e.country = lx.country_of(m.group(1))
+                if lx.country_after_name(t[end : end + 60]):
+                    e.country = lx.country_after_name(t[end : end + 60])
                     break
             if not e.country and self.language == "ko":
                 # A Hangul-only name in Korean news is a domestic company, and so is a group's Latin
@@ -589,10 +605,6 @@ _FORM_COUNTRIES = [
     (re.compile(r"^[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司)$"), "CN"),
     (re.compile(r"(?i)\b(?:pvt\.?\s*ltd|private\s+limited)\b"), "IN"),
 ]
-
-
-# ", the South Korean company" / ", a German chemical conglomerate": the country word is group 1.
-_APPOSITION = re.compile(r",\s(?:the|a|an)\s(?:[a-z-]+\s){0,2}?((?:South |North )?[A-Z][a-z]+(?:'s)?)\s")
 
 
 def _occurrences(text: str, needle: str) -> list[int]:

@@ -133,6 +133,18 @@ def city_country(text: str) -> str | None:
     return None
 
 
+def country_after_name(after: str) -> str | None:
+    """The country of an apposition that follows a name: ", a South Korean chemical maker", ", the Munich
+    firm". ``after`` is the text right after the name."""
+    m = re.match(r"^(?:,?\s(?:Ltd\.?|Inc\.?))?,\s(?:a|an|the)\s((?:[\w-]+\s){0,5})", after)
+    if m:
+        cm = country_regex().search(m.group(1))
+        if cm:
+            return country_of(cm.group(0))
+        return city_country(m.group(1))
+    return None
+
+
 # Legal forms: a name carrying one is a company.
 KO_LEGAL_PREFIX = r"(?:㈜|\(주\)|（주）|주식회사|유한회사|\(유\))"
 KO_LEGAL_SUFFIX = r"(?:㈜|\(주\)|（주）|주식회사)"
@@ -150,7 +162,7 @@ COMPANY_NOUNS_EN = (
     r"giant|conglomerate|specialist|designer|distributor|fund|investor|chipmaker|automaker|carmaker|"
     r"drugmaker|biotech|insurer|bank)"
 )
-COMPANY_NOUNS_KO = r"(?:기업|업체|회사|그룹|스타트업|메이커|제조사|제약사|제조업체|전문기업|강소기업|벤처|사)"
+COMPANY_NOUNS_KO = r"(?:기업|업체|회사|그룹|스타트업|메이커|제조사|제약사|제조업체|전문기업|강소기업|벤처캐피털|벤처캐피탈|벤처|투자사|운용사|사)"
 
 # Government bodies.
 KO_PROVINCES = [

@@ -157,3 +157,53 @@ def test_a_sum_mentioned_again_with_its_equivalent_keeps_the_equivalent():
     [deal] = extract_text(text).deals
     amounts = {(a["value"], a["currency"], a["group"]) for a in deal["amounts"]}
     assert amounts == {("200000000", "USD", 0), ("260000000000", "KRW", 0)}
+
+
+def test_a_korean_investment_told_in_the_present_tense_is_a_deal_with_its_foreign_party():
+    deals = deals_of(
+        "산업뉴스\n\n유럽 기업 두 곳, 한국에 투자\n\n입력 2023.05.02 09:00\n\n"
+        "프랑스 가나드사는 다라중공업과 함께 충북 오창에서 추진하는 공장 건립에 3억5,000만달러를 투자한다."
+    )
+    parties = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert parties.get("가나드") == "FR"
+    assert any(a["value"] == "350000000" for d in deals for a in d["amounts"])
+
+
+def test_an_agreement_a_mission_will_seek_is_no_deal():
+    text = (
+        "지역경제신문\n\n도 투자유치단, 다음 달 유럽 방문\n\n입력 2024.04.22 15:40\n\n"
+        "유치단은 슈투트가르트에서 모터 기업 가나 안트리프(Gana Antrieb GmbH)와 1억 유로 규모의 "
+        "투자 양해각서(MOU) 체결을 추진한다."
+    )
+    assert deals_of(text) == []
+
+
+def test_a_country_in_an_apposition_after_an_english_name_is_its_country():
+    deals = deals_of(
+        "Business Wire\n\nHanbit and Vexor form battery venture\n\nPosted : 2024-03-04 10:00\n\n"
+        "Vexor GmbH signed a joint venture agreement with Hanbit Energy Co., Ltd., the South Korean battery maker, "
+        "on March 3, 2024, the companies said."
+    )
+    countries = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert countries.get("Hanbit Energy Co., Ltd.") == "KR"
+
+
+def test_latin_initials_before_a_hangul_name_make_a_korean_company_in_korean_news():
+    deals = deals_of(
+        "산업뉴스\n\nAB전자, 독일 기업과 계약\n\n입력 2023.03.02 09:00\n\n"
+        "AB전자는 독일 소재기업 베르나테크와 1억 달러 규모의 공급 계약을 체결했다고 2일 밝혔다."
+    )
+    countries = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert countries.get("AB전자") == "KR"
+    assert countries.get("베르나테크") == "DE"
+
+
+def test_quoted_names_listed_after_a_company_noun_are_parties_with_its_country():
+    deals = deals_of(
+        "벤처뉴스\n\n한미 공동펀드 결성\n\n입력 2023.09.22 09:00\n\n"
+        "중소벤처기업부는 21일 한미 공동펀드 결성 협약을 체결했다고 밝혔다. 이 펀드에는 미국의 벤처캐피털인 "
+        "‘가나 벤처스’, ‘다라 파트너스’가 출자한다."
+    )
+    countries = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert countries.get("가나 벤처스") == "US"
+    assert countries.get("다라 파트너스") == "US"

@@ -103,7 +103,7 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
     if after.startswith("'s ") or after.startswith("’s "):
         if re.match(r"^['’]s\s(?:\w+\s)?(?:government|ministry|province|city|state)", after, re.I):
             return None
-    country = _country_before(before) or _country_after(after)
+    country = _country_before(before) or lx.country_after_name(after)
     return Name(s, e, name, country)
 
 
@@ -127,14 +127,4 @@ def _country_before(before: str) -> str | None:
             cue = re.sub(r"(?:-based|-owned|-headquartered)$", "", cue)
             if lx.is_country_word(cue) and (not tail or re.search(lx.COMPANY_NOUNS_EN, " ".join(tail))):
                 return lx.country_of(cue)
-    return None
-
-
-def _country_after(after: str) -> str | None:
-    m = re.match(r"^(?:,?\s(?:Ltd\.?|Inc\.?))?,\s(?:a|an|the)\s((?:[\w-]+\s){0,5})", after)
-    if m:
-        cm = lx.country_regex().search(m.group(1))
-        if cm:
-            return lx.country_of(cm.group(0))
-        return lx.city_country(m.group(1))
     return None

@@ -177,6 +177,8 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     before_sum = bool(_SUM_AFTER.match(after))  # "로텐바흐 3억달러를 비롯 케일런 2억..."
     if " " in name and (_GENERIC.match(name.split()[-1]) or _COMMON_TAIL.search(name)):
         return None  # "장 뒤부아 프랑스 대통령", "X 관계자": a person or a phrase, not a name
+    if " " in name and lx.is_place(name.split()[0]) and re.match(r"^\s?[\dA-Za-z-]*\s?에서", after):
+        return None  # "뉴욕 가나 17에서 열린": a venue in a town, not a party
     party_slot = bool(_PARTY_AFTER.match(after))
     # A common noun ("자동차", "기업들") is no name; an unknown word Kiwi calls a common noun is one
     # when a cue introduces it and it stands where a party stands ("미국 펠리온과").
