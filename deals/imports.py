@@ -511,9 +511,7 @@ class _Writer:
 
     def _create(self, sheet: str, rows: list[tuple[int, str, dict]]) -> None:
         """One batch: the deals and each kind of related row in one INSERT each (history included)."""
-        from simple_history.utils import bulk_create_with_history
-
-        from .services import _lifecycle, _sector, body_match_or_create, deals_refresh_counts
+        from .services import _lifecycle, _sector, body_match_or_create, deals_refresh_counts, rows_bulk_create
 
         now = timezone.now()
         who = getattr(self.user, "username", None) or "a command"
@@ -537,7 +535,7 @@ class _Writer:
             deal._change_reason = f"imported from {self.file}, sheet {sheet or '-'}, row {number}, by {who}"[:100]
             deals.append(deal)
             plans.append((number, key, data, parties, jv, amounts))
-        bulk_create_with_history(deals, Deal, batch_size=len(deals))
+        rows_bulk_create(Deal, deals)
         party_rows, jv_rows, kind_rows, sector_rows, amount_rows, gov_rows, source_rows, stage_rows, keys = (
             [], [], [], [], [], [], [], [], [])  # fmt: skip
         for deal, (number, key, data, parties, jv, amounts) in zip(deals, plans, strict=True):
@@ -566,11 +564,11 @@ class _Writer:
                 stage_rows.append(DealStage(deal=deal, stage=deal.lifecycle, on=deal.signed_on, accepted=self.approve))
             keys.append(ImportedRow(key=key, file_name=self.file[:300], sheet=sheet[:100], row_number=number,
                                     imported_by=self.user, deal=deal))  # fmt: skip
-        bulk_create_with_history(party_rows, DealParty)
-        bulk_create_with_history(amount_rows, Amount)
-        bulk_create_with_history(gov_rows, GovernmentInvolvement)
+        rows_bulk_create(DealParty, party_rows)
+        rows_bulk_create(Amount, amount_rows)
+        rows_bulk_create(GovernmentInvolvement, gov_rows)
         if jv_rows:
-            bulk_create_with_history([j for j, _ in jv_rows], JointVenture)
+            rows_bulk_create(JointVenture, [j for j, _ in jv_rows])
             JointVenture.parents.through.objects.bulk_create(
                 [JointVenture.parents.through(jointventure=j, company=c) for j, parents in jv_rows for c in parents],
                 ignore_conflicts=True,

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from sources.extraction import deal_title
 from sources.extraction.rates import Rate, to_usd
@@ -122,7 +122,7 @@ def _owners_match_or_create(
             owner_of.setdefault(k, owner)
         result.append((owner, found))
     if new:
-        _bulk_create(owner_model, new, reason)
+        rows_bulk_create(owner_model, new, reason)
     aliases = []
     for (owner, _), fs, ks in zip(result, forms, keys, strict=True):
         known = has.setdefault(id(owner), set())
@@ -133,15 +133,28 @@ def _owners_match_or_create(
                 aliases.append(alias_model(**{owner_field: owner}, name=name, normalized=key,
                                            accepted=article is None, article=article))  # fmt: skip
     if aliases:
-        _bulk_create(alias_model, aliases, reason)
+        rows_bulk_create(alias_model, aliases, reason)
     return result
 
 
-def _bulk_create(model: Any, objs: list[Any], reason: str | None = None) -> list[Any]:
+@functools.cache
+def _history_manager(model: Any) -> Any:
+    """The model's history manager, made once: simple_history builds a new manager class on every
+    ``Model.history`` access (``inspect.getmembers``, about a millisecond), several times an article."""
+    return get_history_manager_for_model(model) if hasattr(model, "history") else None
+
+
+def rows_bulk_create(model: Any, objs: list[Any], reason: str | None = None) -> list[Any]:
     """One INSERT for ``objs``, and one for their history rows where the model keeps history."""
-    if hasattr(model, "history"):
-        return bulk_create_with_history(objs, model, batch_size=len(objs), default_change_reason=reason)
-    return model.objects.bulk_create(objs)
+    manager = _history_manager(model)
+    if manager is None:
+        return model.objects.bulk_create(objs)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return bulk_create_with_history(objs, model, batch_size=len(objs) or None, default_change_reason=reason)
+    with transaction.atomic(savepoint=False):
+        created = model._default_manager.bulk_create(objs, batch_size=len(objs) or None)
+        manager.bulk_history_create(created, batch_size=len(created) or None, default_change_reason=reason)
+    return created
 
 
 def _aliases_add(alias_model: Any, owner_field: str, owner: Any, names: list[str], *, article: Any = None) -> None:
@@ -441,7 +454,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
                     known.add(company.pk)
                     parties.append(DealParty(deal=deal, company=company, role=party.get("role", "partner")))
             if parties:
-                _bulk_create(DealParty, parties, reason)
+                rows_bulk_create(DealParty, parties, reason)
         if may("joint_venture") and jv_company:
             jvo, _ = JointVenture.objects.update_or_create(
                 deal=deal, defaults={"company": jv_company, "location": (jv.get("location") or "")[:255]}
@@ -458,7 +471,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
                     known.add(body.pk)
                     involvements.append(GovernmentInvolvement(deal=deal, body=body, role="broker"))
             if involvements:
-                _bulk_create(GovernmentInvolvement, involvements, reason)
+                rows_bulk_create(GovernmentInvolvement, involvements, reason)
         if deal.review_status == ReviewStatus.APPROVED and not created:
             _proposals_for(deal=deal, article=article, item=item, companies=companies, stage=stage,
                            on=signed_on or published)  # fmt: skip
@@ -689,7 +702,7 @@ def _amounts_replace(deal: Deal, rows: list[Amount], *, created: bool = False, r
     for a in rows:
         a.deal = deal
     if rows:
-        _bulk_create(Amount, rows, reason)
+        rows_bulk_create(Amount, rows, reason)
     return True
 
 
