@@ -24,7 +24,13 @@ def article_process_task(self, article_id: int) -> str:
         raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300))
     except Exception as exc:
         log.exception("article %s failed", article_id)
+        from django.db import connections
+
         from .models import Article
+
+        # A soft time limit may have cut a query short, leaving a connection Django still thinks usable
+        # (workers reuse connections across tasks): record the failure on a fresh one.
+        connections.close_all()
 
         services.article_fail(article=Article(pk=article_id), reason=f"internal error: {type(exc).__name__}: {exc}")
         return "failed"

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
@@ -21,3 +21,14 @@ def _load_analysers(**_):
     from sources.extraction.languages import warm_up
 
     warm_up(settings.EXTRACTION_PRELOAD)
+
+
+@task_postrun.connect
+def _close_connection_after_failure(state=None, **_):
+    """Connections are reused across tasks (``CELERY_DB_REUSE_MAX``), but not after a task that did not
+    succeed: a time limit that fires mid-query leaves a connection Django still believes usable."""
+    if state != "SUCCESS":
+        from django.db import connections
+
+        for conn in connections.all(initialized_only=True):
+            conn.close()

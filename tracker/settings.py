@@ -190,6 +190,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 900)
+# Celery's Django fixup closes the database connection before and after every task unless this is
+# set: a new PostgreSQL backend per article, with cold catalog caches, cost a worker ~40% of its
+# throughput (docs/benchmarks.md). Reused for this many tasks; a task that fails or times out closes
+# its connection anyway (tracker/celery.py), since a query cut short by a time limit can leave it broken.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500)
 # How often kombu looks for unacked messages older than the visibility timeout (after a worker was
 # killed outright): every interval × throttle seconds. The fault tests shorten both.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
