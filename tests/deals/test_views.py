@@ -134,14 +134,18 @@ def test_every_csv_column_is_documented():
         assert f"| `{header}` | {description} |" in doc
 
 
+@pytest.mark.parametrize("probe", [0, 1000], ids=["many companies", "few companies"])
 @pytest.mark.parametrize("fraction", [0.0, float("inf")], ids=["per-row shape", "union shape"])
-def test_both_search_shapes_find_the_same_deals(postgres, monkeypatch, fraction):
+def test_every_search_shape_finds_the_same_deals(postgres, monkeypatch, fraction, probe):
     from deals import selectors
 
     monkeypatch.setattr(selectors, "DENSE_FRACTION", fraction)
+    monkeypatch.setattr(selectors, "ALIAS_PROBE", probe)
     make_deal("Novaterra Robotics")
     hit_alias = make_deal("Unrelated title")
     CompanyAlias.objects.create(company=hit_alias.parties.get().company, name="노바테크 Novatek")
+    pending = make_deal("Another title")
+    CompanyAlias.objects.create(company=pending.parties.get().company, name="Novapending", accepted=False)
     make_deal("Something else")
     found = selectors.deal_search(Deal.objects.all(), "nova")
     assert set(found.values_list("title", flat=True)) == {"Novaterra Robotics", "Unrelated title"}
