@@ -20,10 +20,19 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench")
 os.environ.setdefault("API_ANON_RATE", "1000000/minute")  # one client, many requests: not what throttling is for
+# As in production: DEBUG off (no query log, cached templates, hashed static files), no HTTPS redirect
+# for the test client.
+for key, value in {"DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "testserver",
+                   "SECURE_SSL_REDIRECT": "0"}.items():  # fmt: skip
+    os.environ.setdefault(key, value)
 
 import django  # noqa: E402
 
 django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+call_command("collectstatic", interactive=False, verbosity=0)  # the manifest DEBUG=0 pages need
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -129,8 +129,9 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
         # that 181 carry and walked a million deals. Fetching the matching companies, at most
         # ALIAS_PROBE of them (trigram index, 5-15 ms), tells which kind of search this is.
         companies = set(
-            CompanyAlias.objects.filter(name__icontains=value, accepted=True)
-            .values_list("company_id", flat=True)[: ALIAS_PROBE + 1]
+            CompanyAlias.objects.filter(name__icontains=value, accepted=True).values_list("company_id", flat=True)[
+                : ALIAS_PROBE + 1
+            ]
         )
         if len(companies) <= ALIAS_PROBE:
             by_alias = DealParty.objects.filter(company_id__in=companies).order_by().values("deal_id")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from . import charts, selectors
 from .export import copy_blocks, csv_rows, export_queryset, neutralize
 from .facets import NAMED, facet_choices, facet_counts
-from .filters import SORTS, DealFilterSet, country_choices
+from .filters import SORTS, DealFilterSet, country_choices, form_html
 from .models import Company, CompanyAlias, Deal, DealParty, Evidence, Programme, ReviewStatus
 from .names import SCRIPTS, script_of
 from .pagination import EstimatedCountPaginator
@@ -41,7 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def deal_list(request: HttpRequest) -> HttpResponse:
     filterset = DealFilterSet(request.GET, queryset=public_deals())
     if not filterset.is_valid():
-        return render(request, "deals/deal_list.html", {"filter": filterset, "page": None}, status=400)
+        context = {"filter": filterset, "filter_form": form_html(filterset.form), "page": None}
+        return render(request, "deals/deal_list.html", context, status=400)
     qs = filterset.qs
     if not request.GET.get("sort"):
         qs = qs.order_by(*SORTS["-date"])
@@ -70,8 +71,8 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "rows": rows_html(page.object_list), "query": query.urlencode(),
-               "chips": _chips(request, filterset)}  # fmt: skip
+    context = {"filter": filterset, "filter_form": form_html(filterset.form), "page": page,
+               "rows": rows_html(page.object_list), "query": query.urlencode(), "chips": _chips(request, filterset)}  # fmt: skip
     return render(request, "deals/deal_list.html", context)
 
 
@@ -190,7 +191,8 @@ def stats(request: HttpRequest) -> HttpResponse:
     """Charts of the approved deals the listing's filters select, each with its table and CSV."""
     filterset, data, key = _stats_data(request)
     if data is None:
-        return render(request, "deals/stats.html", {"filter": filterset, "data": None}, status=400)
+        context = {"filter": filterset, "filter_form": form_html(filterset.form, skip=("sort",)), "data": None}
+        return render(request, "deals/stats.html", context, status=400)
     query = request.GET.copy()
     query.pop("chart", None)
     with _CHARTS_LOCK:  # gunicorn's threads share the dict
@@ -210,7 +212,8 @@ def stats(request: HttpRequest) -> HttpResponse:
             while len(_CHARTS_HTML) > CHARTS_HTML_KEPT:
                 _CHARTS_HTML.popitem(last=False)
     _show_facets(request, filterset)
-    context = {"filter": filterset, "data": data, "query": query.urlencode(), "charts_html": mark_safe(html)}
+    context = {"filter": filterset, "filter_form": form_html(filterset.form, skip=("sort",)), "data": data,
+               "query": query.urlencode(), "charts_html": mark_safe(html)}  # fmt: skip
     return render(request, "deals/stats.html", context)
 
 

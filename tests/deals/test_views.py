@@ -151,3 +151,31 @@ def test_every_search_shape_finds_the_same_deals(postgres, monkeypatch, fraction
     assert set(found.values_list("title", flat=True)) == {"Novaterra Robotics", "Unrelated title"}
     by_word = selectors.deal_search(Deal.objects.all(), "robotics")
     assert set(by_word.values_list("title", flat=True)) == {"Novaterra Robotics"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": 'a "quoted" <name>', "kind": "investment", "usd_min": "1000", "date_from": "2024-01-31"},
+     {"usd_min": "not a number", "date_to": "31.12.2024", "sort": "-usd"}],
+    ids=["empty", "filled", "invalid"],
+)  # fmt: skip
+def test_the_filter_form_built_as_a_string_is_the_markup_django_renders(params):
+    from django.http import QueryDict
+    from django.template import Context, Template
+
+    from deals.facets import facet_counts
+    from deals.filters import DealFilterSet, form_html
+    from deals.selectors import public_deals
+
+    make_deal("Novaterra Robotics")
+    query = QueryDict(mutable=True)
+    query.update(params)
+    params = query
+    filterset = DealFilterSet(params, queryset=public_deals())
+    if filterset.is_valid():  # as the listing: an invalid form is answered with its errors, no counts
+        for name, facet in facet_counts(params, DealFilterSet, public_deals()).items():
+            filterset.form.fields[name].widget.facet = facet
+    django = Template(
+        "{% for field in form %}<div>{{ field.label_tag }}{{ field }}{{ field.errors }}</div>{% endfor %}"
+    ).render(Context({"form": filterset.form}))
+    assert form_html(filterset.form) == django
