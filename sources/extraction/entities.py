@@ -533,6 +533,7 @@ class EntityFinder:
         after a strong signal in the name itself (its script or legal form, ``country_by_form``)."""
         t = self.text
         cre = lx.country_regex()
+        others = [o for o in self.entities if o.kind == "company"]
         for e in self.entities:
             if e.kind == "company":
                 by_form = country_by_form(e.name)
@@ -542,7 +543,11 @@ class EntityFinder:
             if e.kind != "company" or e.country:
                 continue
             for s, end in e.spans:
-                window = t[max(0, s - 45) : s]
+                # A cue before another company's name is that company's ("프랑스 가나사는 다라중공업과"),
+                # unless only a space parts the two (one name in two words: "노르트카벨 시스테메").
+                start = max([max(0, s - 45)] + [b for o in others if o is not e for a, b in o.spans
+                                                if s - 45 <= a and b <= s and t[b:s].strip()])  # fmt: skip
+                window = t[start:s]
                 window = re.split(r"[.。!?\n]|다\.|\band\b|와\s|과\s|,\s", window)[-1]
                 found = list(cre.finditer(window))
                 if found:

@@ -207,3 +207,12 @@ def test_quoted_names_listed_after_a_company_noun_are_parties_with_its_country()
     countries = {p["name"]: p["country"] for d in deals for p in d["parties"]}
     assert countries.get("가나 벤처스") == "US"
     assert countries.get("다라 파트너스") == "US"
+
+
+def test_a_country_before_one_company_is_not_the_country_of_the_next():
+    deals = deals_of(
+        "산업뉴스\n\n유럽 기업, 한국에 투자\n\n입력 2023.05.02 09:00\n\n"
+        "프랑스 가나드사는 다라중공업과 함께 충북 오창에 3억5,000만달러를 투자한다."
+    )
+    countries = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert countries == {"가나드": "FR", "다라중공업": "KR"}
