@@ -569,6 +569,8 @@ class EntityFinder:
                 if lx.country_after_name(t[end : end + 60]):
                     e.country = lx.country_after_name(t[end : end + 60])
                     break
+            if not e.country and self.language == "ja" and re.fullmatch(r"[\u3040-\u30ff\u4e00-\u9fff々]+", e.name):
+                e.country = "JP"  # the same in Japanese news: a name in kanji with no cue is domestic
             if not e.country and self.language == "ko":
                 # A Hangul-only name in Korean news is a domestic company, and so is a group's Latin
                 # initials before a Hangul name ("AB전자"): foreign names are transliterated whole.

@@ -216,3 +216,11 @@ def test_a_country_before_one_company_is_not_the_country_of_the_next():
     )
     countries = {p["name"]: p["country"] for d in deals for p in d["parties"]}
     assert countries == {"가나드": "FR", "다라중공업": "KR"}
+
+
+def test_a_name_in_kanji_with_no_cue_is_a_japanese_company_in_japanese_news():
+    deals = deals_of(
+        "産業ニュース\n\n東光精機、韓国に工場\n\n2023年5月2日\n\n"
+        "東光精機は2日、韓国の大田市に5000万ドルを投資し、新工場を設立する契約を締結したと発表した。"
+    )
+    assert [(p["name"], p["country"]) for d in deals for p in d["parties"]] == [("東光精機", "JP")]
