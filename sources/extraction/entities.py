@@ -543,6 +543,11 @@ class EntityFinder:
             if e.kind != "company" or e.country:
                 continue
             for s, end in e.spans:
+                # "가나사(미국), 다라사(싱가포르)": the country in brackets right after the name, before any cue ahead of it.
+                m = re.match(r"(?:사|社)?\s?[(（]([^)）]{1,12})[)）]", t[end : end + 20])
+                if m and cre.fullmatch(m.group(1).strip()):
+                    e.country = lx.country_of(m.group(1).strip())
+                    break
                 # A cue before another company's name is that company's ("프랑스 가나사는 다라중공업과"),
                 # unless only a space parts the two (one name in two words: "노르트카벨 시스테메").
                 start = max([max(0, s - 45)] + [b for o in others if o is not e for a, b in o.spans

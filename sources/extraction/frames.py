@@ -200,6 +200,11 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
                 # (or the deal's fund is named first and its managers A, B, C in the next sentence).
                 prev.companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
                 owners = [prev]
+        if len(owners) == 1 and not owners[0].companies and owners[0].jv and _mentions(owners[0].jv, s):
+            # "펀드 X를 설립했다. X에는 A, B(미국), C가 출자한다": a venture named with no party, whose
+            # partners the next sentence about it names.
+            named = [c for c in companies if _mentions(c, s) and not any(c in f.companies for f in frames)]
+            owners[0].companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
         if len(owners) == 1:
             owners[0].sentences.append(s)
             frame_of_sentence[i] = owners[0]

@@ -224,3 +224,13 @@ def test_a_name_in_kanji_with_no_cue_is_a_japanese_company_in_japanese_news():
         "東光精機は2日、韓国の大田市に5000万ドルを投資し、新工場を設立する契約を締結したと発表した。"
     )
     assert [(p["name"], p["country"]) for d in deals for p in d["parties"]] == [("東光精機", "JP")]
+
+
+def test_the_partners_of_a_fund_named_in_the_next_sentence_are_its_parties_with_their_bracketed_countries():
+    deals = deals_of(
+        "벤처뉴스\n\n한국벤처펀드 출범\n\n입력 2023.05.02 09:00\n\n"
+        "중소기업청은 21일 1000억원 규모의 「한빛벤처펀드(HVF)」를 설립하고 출자계약서에 대한 조인식을 가졌다고 밝혔다.\n"
+        "한빛벤처펀드에는 다라투자자문, 마바사(미국), 아자사(싱가포르) 등 3개사가 출자한다."
+    )
+    parties = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert parties == {"다라투자자문": "KR", "마바사": "US", "아자사": "SG"}
