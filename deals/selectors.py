@@ -200,5 +200,7 @@ def ids_parameter(ids: list[int]) -> list[int] | RawSQL:
     """Ids for an ``__in`` lookup: on PostgreSQL one array parameter, not thousands (adapting each
     id cost more than the query itself)."""
     if settings.IS_POSTGRES:
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+        # Written as one array literal: psycopg's list adapter inspects every element (7 ms for
+        # 5,000 ids, paid again by each query that carries them: the plan, the count, the page).
+        return RawSQL("SELECT unnest(%s::bigint[])", ["{" + ",".join(str(int(i)) for i in ids) + "}"])
     return ids
