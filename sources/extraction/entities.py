@@ -7,6 +7,7 @@ a representative in brackets ("가온바이오(대표 홍길동)"), a foreign na
 shape (…도, …시, Ministry of …, … Province, KOTRA).
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -533,7 +534,10 @@ class EntityFinder:
         after a strong signal in the name itself (its script or legal form, ``country_by_form``)."""
         t = self.text
         cre = lx.country_regex()
-        others = [o for o in self.entities if o.kind == "company"]
+        # Every company mention by where it ends, to find those just before a name (bisect: an article
+        # may hold thousands of mentions).
+        ends = sorted((b, a, id(o)) for o in self.entities if o.kind == "company" for a, b in o.spans)
+        end_keys = [x[0] for x in ends]
         for e in self.entities:
             if e.kind == "company":
                 by_form = country_by_form(e.name)
@@ -543,15 +547,18 @@ class EntityFinder:
             if e.kind != "company" or e.country:
                 continue
             for s, end in e.spans:
-                # "가나사(미국), 다라사(싱가포르)": the country in brackets right after the name, before any cue ahead of it.
+                # "가나사(미국), 다라사(싱가포르)": the country in brackets right after the name, before
+                # any cue ahead of it.
                 m = re.match(r"(?:사|社)?\s?[(（]([^)）]{1,12})[)）]", t[end : end + 20])
                 if m and cre.fullmatch(m.group(1).strip()):
                     e.country = lx.country_of(m.group(1).strip())
                     break
                 # A cue before another company's name is that company's ("프랑스 가나사는 다라중공업과"),
                 # unless only a space parts the two (one name in two words: "노르트카벨 시스테메").
-                start = max([max(0, s - 45)] + [b for o in others if o is not e for a, b in o.spans
-                                                if s - 45 <= a and b <= s and t[b:s].strip()])  # fmt: skip
+                start = max(0, s - 45)
+                for b, a, owner in ends[bisect.bisect_left(end_keys, start) : bisect.bisect_right(end_keys, s)]:
+                    if owner != id(e) and a >= s - 45 and t[b:s].strip():
+                        start = max(start, b)
                 window = t[start:s]
                 window = re.split(r"[.。!?\n]|다\.|\band\b|와\s|과\s|,\s", window)[-1]
                 found = list(cre.finditer(window))
