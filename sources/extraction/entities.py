@@ -52,6 +52,7 @@ class Entity:
     representative: str | None = None
     location: str | None = None
     by_shape: bool = True  # found by a legal form, descriptor or bracket, not only by an analyser
+    country_guessed: bool = False  # from the article's language alone, not from a cue: a later cue wins
 
     def forms(self) -> list[str]:
         return sorted({self.name, *self.aliases}, key=len, reverse=True)
@@ -524,6 +525,7 @@ class EntityFinder:
         generic = re.compile(
             r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분)|"
             r"설립|체결|추진|합작|생산|공장|기술|사업|협력|개발|제조|양산|건설|유치|진출|공급|수출|인수|"
+            r"(?:기업|업체|회사)?\s?\d+\s?(?:곳|개사|개\s?기업|개\s?업체)|"  # "기업 7곳", "5개사": a count
             r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",
             re.I,
         )
@@ -582,7 +584,7 @@ class EntityFinder:
                     e.country = lx.country_after_name(t[end : end + 60])
                     break
             if not e.country and self.language == "ja" and re.fullmatch(r"[\u3040-\u30ff\u4e00-\u9fff々]+", e.name):
-                e.country = "JP"  # the same in Japanese news: a name in kanji with no cue is domestic
+                e.country, e.country_guessed = "JP", True  # in Japanese news a kanji name with no cue is domestic
             if not e.country and self.language == "ko":
                 # A Hangul-only name in Korean news is a domestic company, and so is a group's Latin
                 # initials before a Hangul name ("AB전자"): foreign names are transliterated whole.
@@ -593,7 +595,7 @@ class EntityFinder:
                 else:
                     continue
                 if not any(re.search(foreign, a) for a in e.aliases):
-                    e.country = "KR"
+                    e.country, e.country_guessed = "KR", True
 
     def _locate(self) -> None:
         t = self.text

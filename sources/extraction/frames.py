@@ -197,7 +197,12 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
                 owners = [prev]
             elif not prev.companies or len(named) >= 2:
                 # "독일 기업 5곳이 ... 체결했다. 기업은 A 3억달러를 비롯 B ...": the parties follow
-                # (or the deal's fund is named first and its managers A, B, C in the next sentence).
+                # (or the deal's fund is named first and its managers A, B, C in the next sentence),
+                # and are of the country the count gave, unless a cue of their own says otherwise.
+                country = _counted_country(prev.sentences[-1].text) if prev.sentences else None
+                for c in named:
+                    if country and (c.country is None or c.country_guessed):
+                        c.country, c.country_guessed = country, False
                 prev.companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
                 owners = [prev]
         if len(owners) == 1 and not owners[0].companies and owners[0].jv and _mentions(owners[0].jv, s):
@@ -226,6 +231,19 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
         _fill(f, text, language, published, govs, sentences, headline)
         out.append(f)
     return out
+
+
+_COUNTED = re.compile(
+    r"([가-힣A-Za-z]+)\s(?:기업|업체|회사)\s?\d+\s?(?:곳|개사|개)|([가-힣A-Za-z]+)\s\d+\s?개\s?(?:기업|업체|사)"
+)
+
+
+def _counted_country(text: str) -> str | None:
+    """The country of "프랑스 기업 7곳이", "독일 5개 기업과": companies counted, not yet named."""
+    m = _COUNTED.search(text)
+    word = (m.group(1) or m.group(2)) if m else ""
+    word = re.sub(r"(?:의)$", "", word)
+    return lx.country_of(word) if word and lx.is_country_word(word) else None
 
 
 def cancellations(text: str, entities: list[Entity], body_start: int) -> list[dict]:

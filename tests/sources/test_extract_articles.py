@@ -234,3 +234,13 @@ def test_the_partners_of_a_fund_named_in_the_next_sentence_are_its_parties_with_
     )
     parties = {p["name"]: p["country"] for d in deals for p in d["parties"]}
     assert parties == {"다라투자자문": "KR", "마바사": "US", "아자사": "SG"}
+
+
+def test_companies_counted_by_country_then_named_take_that_country_and_a_count_is_no_name():
+    deals = deals_of(
+        "산업뉴스\n\n프랑스서 투자유치\n\n입력 2023.05.02 09:00\n\n"
+        '장관은 6일 "프랑스 기업 3곳이 한국에 총 5억달러 규모의 투자약정을 체결했다"고 밝혔다.\n'
+        "투자 의사를 밝힌 기업은 가르네 3억달러를 비롯 뮈세 1억달러, 보르디 1억달러 등이다."
+    )
+    parties = {p["name"]: p["country"] for d in deals for p in d["parties"]}
+    assert parties == {"가르네": "FR", "뮈세": "FR", "보르디": "FR"}
