@@ -439,7 +439,7 @@ class EntityFinder:
 
     # -- aliases and spans ----------------------------------------------------------------------
     def _merge_agency_offices(self) -> None:
-        """ "KOTRA 텔아비브무역관", "KOTRA's Tel Aviv office", "Handelsförderagentur KOTRA": an office or a
+        """ "KOTRA 가나무역관", "KOTRA's Accra office", "Handelsförderagentur KOTRA": an office or a
         descriptor of a known agency is that agency, named differently."""
         t = self.text
         agencies = {a: e for e in self.entities if e.kind == "government" for a in [e.name] if a in lx.AGENCIES}
@@ -525,7 +525,7 @@ class EntityFinder:
         generic = re.compile(
             r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분)|"
             r"설립|체결|추진|합작|생산|공장|기술|사업|협력|개발|제조|양산|건설|유치|진출|공급|수출|인수|"
-            r"(?:기업|업체|회사)?\s?\d+\s?(?:곳|개사|개\s?기업|개\s?업체)|"  # "기업 7곳", "5개사": a count
+            rf"{lx.COMPANY_COUNT_KO}|"
             r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",
             re.I,
         )
@@ -556,7 +556,7 @@ class EntityFinder:
                     e.country = lx.country_of(m.group(1).strip())
                     break
                 # A cue before another company's name is that company's ("프랑스 가나사는 다라중공업과"),
-                # unless only a space parts the two (one name in two words: "노르트카벨 시스테메").
+                # unless only a space parts the two (one name in two words: "가나카벨 시스템").
                 start = max(0, s - 45)
                 for b, a, owner in ends[bisect.bisect_left(end_keys, start) : bisect.bisect_right(end_keys, s)]:
                     if owner != id(e) and a >= s - 45 and t[b:s].strip():
@@ -580,8 +580,9 @@ class EntityFinder:
                     e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
                     break
                 # "X, the South Korean company, said": a country in an apposition right after the name.
-                if lx.country_after_name(t[end : end + 60]):
-                    e.country = lx.country_after_name(t[end : end + 60])
+                country = lx.country_after_name(t[end : end + 60])
+                if country:
+                    e.country = country
                     break
             if not e.country and self.language == "ja" and re.fullmatch(r"[\u3040-\u30ff\u4e00-\u9fff々]+", e.name):
                 e.country, e.country_guessed = "JP", True  # in Japanese news a kanji name with no cue is domestic

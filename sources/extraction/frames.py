@@ -233,16 +233,13 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
     return out
 
 
-_COUNTED = re.compile(
-    r"([가-힣A-Za-z]+)\s(?:기업|업체|회사)\s?\d+\s?(?:곳|개사|개)|([가-힣A-Za-z]+)\s\d+\s?개\s?(?:기업|업체|사)"
-)
+_COUNTED = re.compile(rf"(?<![가-힣A-Za-z])([가-힣A-Za-z]{{1,20}})\s{lx.COMPANY_COUNT_KO}")
 
 
 def _counted_country(text: str) -> str | None:
-    """The country of "프랑스 기업 7곳이", "독일 5개 기업과": companies counted, not yet named."""
+    """The country of "프랑스 기업 3곳이", "독일 5개 기업과": companies counted, not yet named."""
     m = _COUNTED.search(text)
-    word = (m.group(1) or m.group(2)) if m else ""
-    word = re.sub(r"(?:의)$", "", word)
+    word = re.sub(r"의$", "", m.group(1)) if m else ""
     return lx.country_of(word) if word and lx.is_country_word(word) else None
 
 

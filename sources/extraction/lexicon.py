@@ -162,6 +162,8 @@ COMPANY_NOUNS_EN = (
     r"giant|conglomerate|specialist|designer|distributor|fund|investor|chipmaker|automaker|carmaker|"
     r"drugmaker|biotech|insurer|bank)"
 )
+# Companies counted rather than named: "기업 3곳", "업체 2개사", "5개 기업".
+COMPANY_COUNT_KO = r"(?:(?:기업|업체|회사)\s?\d+\s?(?:곳|개사|개)|\d+\s?(?:개사|곳)|\d+\s?개\s?(?:기업|업체|사))"
 COMPANY_NOUNS_KO = r"(?:기업|업체|회사|그룹|스타트업|메이커|제조사|제약사|제조업체|전문기업|강소기업|벤처캐피털|벤처캐피탈|벤처|투자사|운용사|사)"
 
 # Government bodies.
