@@ -247,6 +247,11 @@ class EntityFinder:
             if re.search(r"[.:]\s", raw):  # "MUSTERSTADT/KREIS. Die X AG": the name starts after the break
                 raw = re.split(r"[.:]\s", raw)[-1]
             base = _clean_en(raw)
+            if " and " in base:
+                # "with DN Nord and EMX Co. Ltd.": two companies, when the first is named alone elsewhere
+                left, right = base.rsplit(" and ", 1)
+                if t.count(left) > t.count(base):
+                    base = right
             if not base or base in _demonym_words() or _is_gov_name(base):
                 continue
             legal = m.group(2)
@@ -523,7 +528,7 @@ class EntityFinder:
     def _drop_generic(self) -> None:
         """Descriptors caught as names ("중소기업인", "제조업체", "Company") are not companies."""
         generic = re.compile(
-            r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분)|"
+            r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분|결정|신고)|"
             r"설립|체결|추진|합작|생산|공장|기술|사업|협력|개발|제조|양산|건설|유치|진출|공급|수출|인수|"
             rf"{lx.COMPANY_COUNT_KO}|"
             r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",

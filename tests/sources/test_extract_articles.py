@@ -243,3 +243,22 @@ def test_companies_counted_by_country_then_named_take_that_country_and_a_count_i
         "투자 의사를 밝힌 기업은 가르네 3억달러를 비롯 뮈세 1억달러, 보르디 1억달러 등이다."
     )
     assert parties == {"가르네": "FR", "뮈세": "FR", "보르디": "FR"}
+
+
+def test_two_companies_joined_by_and_before_one_legal_form_are_two_parties_and_a_state_is_no_party():
+    parties = party_countries(
+        "Business Desk\n\nState signs two MoUs in Seoul\n\nPosted 2024-07-03\n\n"
+        "The Government of Veluria has signed two Memorandums of Understanding (MoUs) with Orvan Machines and "
+        "Teskel Co. Ltd. The delegation was led by the minister, K.R. Dasari.\n"
+        "Veluria secured a $120 million investment from Seoul-based Orvan Machines."
+    )
+    assert set(parties) == {"Orvan Machines", "Teskel Co. Ltd."}
+
+
+def test_an_investment_notification_is_no_company():
+    parties = party_countries(
+        "산업뉴스\n\n투자 유치\n\n입력 2023.05.02 09:00\n\n"
+        "방미 계기 6개 미국 기업*의 투자신고(19억 달러)는 양해각서(MOU) 체결이 아니라 해당 기업이 투자계획을 "
+        "확정한 후 신고한 것임\n* 수소(Aster Gas, Brin Power)"
+    )
+    assert "투자신고" not in parties

@@ -30,6 +30,7 @@ _NOT_LAST = frozenset(
 )
 _OFFICE_BEFORE = re.compile(r"\b(?:Minister|Ministry|Department|Secretary|Office|Commissioner)\s(?:for|of)\s$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,3}[A-Z][a-z]+$")
+_INITIALS_PERSON = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){2,3}[A-Z][a-z]+\b")
 _UNIT = re.compile(r"^\d+(?:[.,]\d+)?\s?(?:GWh|MWh|kWh|GW|MW|kW|nm|mm|km|kg|t)$")
 _PLACE_AFTER = re.compile(r"^(?:-based|\s(?:Province|province|state|State|city|City|county|County|region|Region))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|at|to|from|into|across|outside)\s$")
@@ -39,9 +40,13 @@ _POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
 def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     out: list[Name] = []
     for a, b in spans:
+        # "M.B. Patil": initials and a surname name a person; the run breaks at the last dot.
+        people = [m.span() for m in _INITIALS_PERSON.finditer(text, a, b)]
         for m in _RUN.finditer(text, a, b):
             if _OFFICE_BEFORE.search(text[max(a, m.start() - 30) : m.start()]):
                 continue  # "Minister for Large and Medium Industries": an office, not a company
+            if any(s <= m.start() < e for s, e in people):
+                continue
             for s, e in _split_and(text, m.start(), m.end()):
                 found = _name(text, s, e, a)
                 if found:
@@ -95,6 +100,8 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
         return None
     if name.isupper() and lx.is_place(name.title()):
         return None  # "NEW DELHI :" opens a dateline
+    if _governed(text, name):
+        return None  # "the Government of Karnataka ... Karnataka secured": a state, not a company
     before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
     if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
         return None
@@ -105,6 +112,14 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
             return None
     country = _country_before(before) or lx.country_after_name(after)
     return Name(s, e, name, country)
+
+
+def _governed(text: str, name: str) -> bool:
+    """The article names a government of this place: "Government of X", "X's government", "state of X"."""
+    n = re.escape(name)
+    return bool(
+        re.search(rf"\b(?:[Gg]overnment|[Ss]tate|[Pp]rovince) of {n}\b|\b{n}(?:['’]s)? (?:state )?government\b", text)
+    )
 
 
 def _country_word(word: str) -> bool:
