@@ -534,7 +534,20 @@ class EntityFinder:
             r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",
             re.I,
         )
-        self.entities = [e for e in self.entities if e.kind == "government" or not generic.match(e.name)]
+        self.entities = [
+            e
+            for e in self.entities
+            if e.kind == "government"
+            or not (
+                generic.match(e.name)
+                or _GENERIC_ACRONYM.match(e.name)
+                or lx.is_region(e.name)
+                or lx.is_place(e.name)
+                # "greenfield" in Korean news: a lowercase Latin word is a term, a brand has a capital
+                or self.language in ("ko", "ja", "zh")
+                and re.fullmatch(r"[a-z]+", e.name)
+            )
+        ]
 
     def _countries(self) -> None:
         """A country cue just before a name ("독일의 화학기업인 뮐러테크사", "South Korea's Hanbit Materials"),
@@ -632,6 +645,10 @@ _FORM_COUNTRIES = [
     (re.compile(r"^[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司)$"), "CN"),
     (re.compile(r"(?i)\b(?:pvt\.?\s*ltd|private\s+limited)\b"), "IN"),
 ]
+
+
+# Acronyms of agreements, fields and offices that news writes in capitals: never a company.
+_GENERIC_ACRONYM = re.compile(r"^(?:MOU|MoU|LOI|IT|ICT|AI|IoT|R&D|CEO|CFO|CTO|COO|IR|IPO|M&A|FDI|EV|OEM|ESG)$")
 
 
 def _occurrences(text: str, needle: str) -> list[int]:

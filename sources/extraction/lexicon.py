@@ -111,6 +111,18 @@ def is_country_word(word: str) -> bool:
     return word in _cue_codes()
 
 
+# World regions and blocs (general geography): never a company, never one country.
+REGIONS = frozenset(
+    """아시아 유럽 아프리카 중동 북미 남미 중남미 동남아 동남아시아 동북아 동북아시아 중앙아시아 오세아니아 유라시아 EU
+    Asia Europe Africa Oceania Eurasia Scandinavia アジア 欧州 ヨーロッパ 北米 中東 亚洲 欧洲 非洲 北美 中东 东南亚
+    Азия Европа Африка Евразия Europa Asien Afrika""".split()
+)
+
+
+def is_region(word: str) -> bool:
+    return word in REGIONS
+
+
 @lru_cache(maxsize=65536)
 def country_of(cue: str) -> str | None:
     if cue in _cue_codes():
@@ -299,6 +311,7 @@ Plant Factory Project Center Centre Park Zone Complex Cluster Industrial Science
 New Old First Second Third Total Bank Market Markets Business Economy Industry Energy Trade Commerce Capital
 Today Yesterday Tomorrow Additionally Notably Separately Further Furthermore Earlier Later Previously Currently Now
 Letter Intent Act Rs Crore Crores Lakh Million Billion Trillion Large Small Medium CHIPS ADC PMT MB US UK EU UN UAE
+Army Navy Military Parliament Congress Senate Police Embassy Consulate
 """.split()
 )
 

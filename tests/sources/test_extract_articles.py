@@ -262,3 +262,21 @@ def test_an_investment_notification_is_no_company():
         "확정한 후 신고한 것임\n* 수소(Aster Gas, Brin Power)"
     )
     assert "투자신고" not in parties
+
+
+def test_a_region_a_city_or_a_generic_acronym_is_no_party():
+    parties = party_countries(
+        "산업뉴스\n\n투자 유치\n\n입력 2023.05.02 09:00\n\n"
+        "독일 가람케미는 아시아·유럽 시장을 겨냥해 한국에 3억달러를 투자하기로 했다. "
+        "가람케미는 나래소재와 IT 분야 MOU를 체결했다."
+    )
+    assert not {"아시아", "유럽", "IT", "MOU"} & set(parties)
+    assert "가람케미" in parties
+
+
+def test_an_army_or_a_navy_is_no_party():
+    parties = party_countries(
+        "Defence Desk\n\nShipyards sign deal\n\nPosted 2024-07-03\n\n"
+        "Orvan Heavy Industries signed a contract worth $646 million with the Indian Army and the Indian Navy."
+    )
+    assert set(parties) == {"Orvan Heavy Industries"}
