@@ -349,7 +349,14 @@ class EntityFinder:
             r"(?:the\s)?[A-Z][\w]*(?:(?:,\s|\sand\s|\s&\s|\s)[A-Z][\w]*)*)(?:\s\(([A-Z]{2,8})\))?",
             t,
         ):
-            self.add("government", m.group(2), m.start(2), alias=m.group(3))
+            name = m.group(2)
+            if " and " in name:
+                # "the Department of Commerce and Hanbit Electronics signed": the body ends before a
+                # company the article also names on its own
+                head, rest = name.rsplit(" and ", 1)
+                if len(rest.split()) >= 2 and t.count(rest) > t.count(name):
+                    name = head
+            self.add("government", name, m.start(2), alias=m.group(3) if name == m.group(2) else None)
         for m in re.finditer(
             r"(?<![가-힣])((?:[가-힣]{1,6}시\s)?[가-힣]{1,5}(?:시|군|구))(?=[·,]|와\s|과\s|와$|는\s|은\s|가\s|와\s?함께|\s관계자|\s정부|청[은이에])",
             t,

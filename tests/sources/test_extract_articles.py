@@ -280,3 +280,12 @@ def test_an_army_or_a_navy_is_no_party():
         "Orvan Heavy Industries signed a contract worth $646 million with the Indian Army and the Indian Navy."
     )
     assert set(parties) == {"Orvan Heavy Industries"}
+
+
+def test_a_department_ends_before_a_company_named_after_and():
+    deals = deals_of(
+        "Trade Desk\n\nChip grant signed\n\nPosted 2024-07-03\n\n"
+        "The US Department of Commerce and Hanbit Electronics signed an agreement on a $6.4 billion grant. "
+        "Hanbit Electronics will build two plants in Texas."
+    )
+    assert [g["name"] for d in deals for g in d["government"]] == ["Department of Commerce"]
