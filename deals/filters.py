@@ -10,8 +10,8 @@ from html import escape  # the stdlib one: Django's adds lazy-string handling we
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import F, IntegerField, QuerySet
+from django.db.models.expressions import Expression, RawSQL
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -118,16 +118,34 @@ def country_choices() -> list[tuple[str, str]]:
     return _COUNTRY_CHOICES[lang]
 
 
+class _PublicChoiceIds(Expression):
+    """``public_choice_ids()[kind]`` as the right side of ``id__in``, read when the query is compiled.
+
+    django-filter builds every filter's field, and so its queryset, for each request; reading the
+    ids there made an export or an API call that renders no form pay for them (0.7 s at a million
+    deals when the cache is cold). As an expression they are read only when the choices are listed
+    or a submitted value is checked."""
+
+    def __init__(self, kind: str):
+        super().__init__(output_field=IntegerField())
+        self.kind = kind
+
+    def as_sql(self, compiler, connection):
+        ids = public_choice_ids()[self.kind]
+        # IN (NULL) matches nothing, as an empty list should
+        return "(" + (", ".join(["%s"] * len(ids)) or "NULL") + ")", ids
+
+
 def _bodies(request=None) -> QuerySet[GovernmentBody]:
-    return GovernmentBody.objects.filter(id__in=public_choice_ids()["body"]).order_by("name")
+    return GovernmentBody.objects.filter(id__in=_PublicChoiceIds("body")).order_by("name")
 
 
 def _programmes(request=None) -> QuerySet[Programme]:
-    return Programme.objects.filter(id__in=public_choice_ids()["programme"]).order_by("name")
+    return Programme.objects.filter(id__in=_PublicChoiceIds("programme")).order_by("name")
 
 
 def _sectors(request=None) -> QuerySet[Sector]:
-    return Sector.objects.filter(id__in=public_choice_ids()["sector"]).order_by("name")
+    return Sector.objects.filter(id__in=_PublicChoiceIds("sector")).order_by("name")
 
 
 SMALL_ID_SET = 10_000

@@ -179,3 +179,21 @@ def test_the_filter_form_built_as_a_string_is_the_markup_django_renders(params):
         "{% for field in form %}<div>{{ field.label_tag }}{{ field }}{{ field.errors }}</div>{% endfor %}"
     ).render(Context({"form": filterset.form}))
     assert form_html(filterset.form) == django
+
+
+def test_an_export_reads_no_filter_choices_but_the_listing_and_a_chosen_value_do(client):
+    from django.core.cache import cache
+
+    from deals.selectors import CHOICES_CACHE_KEY
+
+    make_deal("One")
+    cache.delete(CHOICES_CACHE_KEY)
+    b"".join(client.get("/deals/?export=csv").streaming_content)
+    assert cache.get(CHOICES_CACHE_KEY) is None  # computing them costs a scan of the approved deals
+    client.get("/api/deals/")
+    assert cache.get(CHOICES_CACHE_KEY) is None
+    client.get("/deals/")
+    assert cache.get(CHOICES_CACHE_KEY) is not None
+    cache.delete(CHOICES_CACHE_KEY)
+    client.get("/deals/?sector=999999&export=csv")
+    assert cache.get(CHOICES_CACHE_KEY) is not None
