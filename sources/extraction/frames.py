@@ -236,11 +236,23 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
 _COUNTED = re.compile(rf"(?<![가-힣A-Za-z])([가-힣A-Za-z]{{1,20}})\s{lx.COMPANY_COUNT_KO}")
 
 
+_COUNTED_EN = re.compile(
+    r"\b((?:South |North |New |Saudi )?[A-Z][a-z]+)\s(?:[a-z-]+\s){0,2}"
+    r"(?:companies|firms|corporations|conglomerates|groups|manufacturers|makers|businesses|investors)\b"
+)
+
+
 def _counted_country(text: str) -> str | None:
-    """The country of "프랑스 기업 3곳이", "독일 5개 기업과": companies counted, not yet named."""
+    """The country of "프랑스 기업 3곳이", "독일 5개 기업과", "with two South Korean firms": companies
+    counted or grouped by country, not yet named."""
     m = _COUNTED.search(text)
     word = re.sub(r"의$", "", m.group(1)) if m else ""
-    return lx.country_of(word) if word and lx.is_country_word(word) else None
+    if word and lx.is_country_word(word):
+        return lx.country_of(word)
+    for m in _COUNTED_EN.finditer(text):
+        if lx.is_country_word(m.group(1)):
+            return lx.country_of(m.group(1))
+    return None
 
 
 def cancellations(text: str, entities: list[Entity], body_start: int) -> list[dict]:

@@ -289,3 +289,12 @@ def test_a_department_ends_before_a_company_named_after_and():
         "Hanbit Electronics will build two plants in Texas."
     )
     assert [g["name"] for d in deals for g in d["government"]] == ["Department of Commerce"]
+
+
+def test_companies_grouped_by_country_in_english_then_named_take_that_country():
+    parties = party_countries(
+        "Business Desk\n\nState lands two investments\n\nPosted 2024-07-03\n\n"
+        "Germany has secured two investment agreements with prominent South Korean corporations. "
+        "The first involves battery maker Orvan HiTech and electronics giant Teskel, worth €45 million."
+    )
+    assert parties == {"Orvan HiTech": "KR", "Teskel": "KR"}
