@@ -298,3 +298,12 @@ def test_companies_grouped_by_country_in_english_then_named_take_that_country():
         "The first involves battery maker Orvan HiTech and electronics giant Teskel, worth €45 million."
     )
     assert parties == {"Orvan HiTech": "KR", "Teskel": "KR"}
+
+
+def test_an_acronym_and_a_lowercase_word_written_alike_twice_are_one_name():
+    parties = party_countries(
+        "Pharma Desk\n\nLicensing deal\n\nPosted 2024-07-03\n\n"
+        "QX therapeutics said Thursday it has signed a technology transfer agreement with Orvan Pharma "
+        "worth $58 million.\nUnder the agreement, QX therapeutics will transfer the rights to Orvan Pharma."
+    )
+    assert "QX therapeutics" in parties and "QX" not in parties

@@ -39,6 +39,7 @@ _POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
 
 def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     out: list[Name] = []
+    branded = _lowercase_brands(text)
     for a, b in spans:
         # "M.B. Patil": initials and a surname name a person; the run breaks at the last dot.
         people = [m.span() for m in _INITIALS_PERSON.finditer(text, a, b)]
@@ -47,11 +48,34 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 continue  # "Minister for Large and Medium Industries": an office, not a company
             if any(s <= m.start() < e for s, e in people):
                 continue
-            for s, e in _split_and(text, m.start(), m.end()):
+            end = m.end()
+            brand = _BRAND.match(text, m.start())
+            if brand and brand.end(1) == m.end() and (brand.group(1), brand.group(2)) in branded:
+                end = brand.end()
+            for s, e in _split_and(text, m.start(), end):
                 found = _name(text, s, e, a)
                 if found:
                     out.append(found)
     return out
+
+
+_BRAND = re.compile(r"([A-Z]{2,4})\s([a-z]{4,})\b")
+_NOT_BRAND = re.compile(
+    r"^(?:said|says|will|would|could|should|also|plans|signed|agreed|announced|added|expects|holds|owns|"
+    r"which|that|with|from|into|and|has|have|had|this|their|unit|affiliate|subsidiary|chairman|group|shares?)$|"
+    r"(?:ed|ly|ing)$"
+)
+
+
+def _lowercase_brands(text: str) -> set[tuple[str, str]]:
+    """ "SK bioscience", "SK hynix": an acronym and a lowercase word, written alike at least twice
+    and not a verb or a function word, are one name (the house's own spelling)."""
+    seen: dict[tuple[str, str], int] = {}
+    for m in _BRAND.finditer(text):
+        if not _NOT_BRAND.search(m.group(2)):
+            key = (m.group(1), m.group(2))
+            seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if n >= 2}
 
 
 def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
