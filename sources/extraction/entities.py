@@ -418,6 +418,8 @@ class EntityFinder:
             # quotes or with its abbreviation (a bare "공장을 설립" names nothing).
             rf"[「『‘“]({KO_WORD})(?:\([A-Z]{{2,10}}\))?[」』’”](?:를|을)\s(?:공동\s?)?설립",
             rf"({KO_WORD})\([A-Z]{{2,10}}\)(?:를|을)\s(?:공동\s?)?설립",
+            # "합작투자 형태로 설립하는 가칭 가나개발(주)": the company a joint venture sets up
+            rf"합작\s?(?:투자)?\s?(?:형태로|방식으로)\s(?:공동\s?)?설립(?:하는|한|할)\s(?:가칭\s)?({KO_WORD})",
             rf"(?:joint venture|new company|venture|JV)(?:,|\s(?:called|named))\s(?:to be named\s|will be named\s|called\s|named\s)?({EN_NAME}(?:,?\s{lx.EN_LEGAL})?)",
             r"(?:СП|[Сс]овместн\w+ предприяти\w+)\s((?:ООО\s)?«[^»]{2,60}»)",
             r"(?:设立|成立|合资公司)\s?([\u4e00-\u9fffA-Za-z]{2,20}?(?:有限公司|股份有限公司))",

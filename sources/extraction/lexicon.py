@@ -15,8 +15,9 @@ DEMONYMS = {
     "US": ["US", "U.S.", "American", "America's", "미국", "美", "米国", "美国", "американск", "amerikanisch", "US-"],
     "CN": ["Chinese", "China's", "중국", "中", "中国", "китайск", "chinesisch"],
     "JP": ["Japanese", "Japan's", "일본", "日", "日本", "японск", "japanisch"],
-    "DE": ["German", "Germany's", "독일", "獨", "独", "德国", "немецк", "германск", "deutsch"],
-    "RU": ["Russian", "Russia's", "러시아", "露", "ロシア", "俄罗斯", "российск", "russisch"],
+    "DE": ["German", "Germany's", "독일", "獨", "独", "德国", "немецк", "германск", "deutsch", "West German", "서독", "西独"],
+    # The Soviet Union and West Germany in older news: their successor states.
+    "RU": ["Russian", "Russia's", "러시아", "露", "ロシア", "俄罗斯", "российск", "russisch", "Soviet", "USSR", "소련", "ソ連", "苏联", "советск"],
     "IL": ["Israeli", "Israel's", "이스라엘", "израильск", "israelisch"],
     "IN": ["Indian", "India's", "인도", "индийск", "indisch"],
     "FR": ["French", "France's", "프랑스", "佛", "французск", "französisch"],
@@ -217,7 +218,7 @@ AGREEMENT_WORDS = (
 )
 CONCLUDED_RE = re.compile(
     r"체결(?:했|하였|한|식|됐|되었)|맺(?:었|은)|서명(?:했|하였)|조인(?:했|식)|교환(?:했|하였)|합의(?:했|하였)|"
-    r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|설립(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
+    r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|설립(?:했|하였)|설립하게\s?됐|인가\s?(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
     r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|(?:약정|협약|MOU|MoU|양해각서)\)?\s?체결|(?:인수|취득|투자|설립|합작|건립)키로|투자한다|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"

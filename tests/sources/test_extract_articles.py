@@ -307,3 +307,16 @@ def test_an_acronym_and_a_lowercase_word_written_alike_twice_are_one_name():
         "worth $58 million.\nUnder the agreement, QX therapeutics will transfer the rights to Orvan Pharma."
     )
     assert "QX therapeutics" in parties and "QX" not in parties
+
+
+def test_an_authorised_joint_venture_in_old_news_is_a_deal_with_its_company_and_a_soviet_party():
+    deals = deals_of(
+        "경제\n\n첫 합작 인가\n\n입력 1990.03.20 09:00\n\n"
+        "재무부는 19일 소련국영 무역업체인 소련가나설계소와\n"
+        "한국의 다라상사(대표이사 홍길동)와 합작투자 형태로 설립하는 가칭\n"
+        "한소마바(HSMB)(주)의 외국인투자를 인가 했다.\n"
+        "소련측 투자금액은 1억4천만원이다."
+    )
+    assert len(deals) == 1
+    assert deals[0]["joint_venture"]["name"].startswith("한소마바")
+    assert {p["name"]: p["country"] for p in deals[0]["parties"]} == {"소련가나설계소": "RU", "다라상사": "KR"}
