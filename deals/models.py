@@ -383,6 +383,15 @@ class Deal(models.Model):
             models.Index(
                 fields=["review_status", "confidence", "-created_at", "-id"], name="deal_status_confidence_idx"
             ),
+            # A filter that yields a list of deal ids (a programme's, a search's) checks each id for
+            # approval and reads its date to sort: from this index alone, not from a table page per
+            # id (5,000 ids at a million deals: 42 -> 25 ms).
+            models.Index(
+                fields=["id"],
+                include=["signed_on"],
+                condition=Q(review_status="approved"),
+                name="deal_approved_id_date_idx",
+            ),  # fmt: skip
         ]
         permissions = [("review_deal", _("Can approve, reject and merge deals"))]
 

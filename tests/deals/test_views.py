@@ -197,3 +197,17 @@ def test_an_export_reads_no_filter_choices_but_the_listing_and_a_chosen_value_do
     cache.delete(CHOICES_CACHE_KEY)
     client.get("/deals/?sector=999999&export=csv")
     assert cache.get(CHOICES_CACHE_KEY) is not None
+
+
+def test_a_small_result_is_counted_and_paged_from_one_query_of_its_ids(client):
+    for i in range(7):
+        make_deal(f"Paged {i}", day=i + 1)
+    make_deal("Draft paged", status="draft")
+    client.get("/deals/?per_page=3&page=2")  # warm the cached filter choices
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/deals/?per_page=3&page=2").content.decode()
+    # newest first: 7 6 5 | 4 3 2 | 1
+    assert "Paged 3" in html and "Paged 2" in html and "Paged 1" in html
+    assert "Paged 4" not in html and "Paged 0" not in html and "Draft paged" not in html
+    assert not [q for q in queries if "COUNT(" in q["sql"] and '"deals_deal"' in q["sql"]]
+    assert client.get("/deals/?per_page=3&page=3").content.decode().count("Paged 0") >= 1
