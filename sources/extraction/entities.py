@@ -397,6 +397,8 @@ class EntityFinder:
             t,
         ):
             self.add("government", m.group(1), m.start(1), country="RU")
+        for m in re.finditer(r"\b((?:Provinz|Präfektur|Bundesland|Regierung von)\s[A-ZÄÖÜ][\w-]+)", t):
+            self.add("government", m.group(1), m.start(1))
         for m in re.finditer(
             r"((?:[A-ZÄÖÜ][\wäöüß]*-?\s(?:und\s)?)?[A-ZÄÖÜ][\wäöüß]*(?:ministerium|gesellschaft|agentur)\s[A-ZÄÖÜ][\wäöüß-]+)(?:\s\(([A-Z]{2,6})\))?",
             t,

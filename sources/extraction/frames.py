@@ -199,7 +199,13 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
                 # "독일 기업 5곳이 ... 체결했다. 기업은 A 3억달러를 비롯 B ...": the parties follow
                 # (or the deal's fund is named first and its managers A, B, C in the next sentence),
                 # and are of the country the count gave, unless a cue of their own says otherwise.
-                country = _counted_country(prev.sentences[-1].text) if prev.sentences else None
+                # The count may sit in the lead just before the signing ("Vier deutsche … wollen …
+                # investieren. … hätten die Unternehmen … unterzeichnet. Dazu zählt A.").
+                first = next(
+                    (k for k, x in enumerate(sentences) if prev.sentences and x.start == prev.sentences[0].start), 0
+                )
+                told = [x.text for x in reversed(prev.sentences)] + ([sentences[first - 1].text] if first > 0 else [])
+                country = next((c for c in map(_counted_country, told) if c), None)
                 for c in named:
                     if country and (c.country is None or c.country_guessed):
                         c.country, c.country_guessed = country, False
@@ -228,7 +234,8 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
                     f.jv = j
         if f.jv in f.companies:
             f.companies.remove(f.jv)
-        _fill(f, text, language, published, govs, sentences, headline)
+        others = [c for c in companies if c not in f.companies and c is not f.jv]
+        _fill(f, text, language, published, govs, sentences, headline, others)
         out.append(f)
     return out
 
@@ -242,6 +249,14 @@ _COUNTED_EN = re.compile(
 )
 
 
+# "Vier deutsche Fahrzeugtuningunternehmen", "zwei chinesische Firmen": a lowercase demonym before a
+# word for companies (German writes compounds: "-unternehmen" closes the word).
+_COUNTED_DE = re.compile(
+    r"\b((?:süd|nord)?(?:deutsch|chinesisch|koreanisch|japanisch|amerikanisch|russisch|französisch|britisch)"
+    r"(?:e|en|er))\s[\wäöüß-]*(?:[Uu]nternehmen|[Ff]irmen|[Kk]onzerne|[Hh]ersteller)\b"
+)
+
+
 def _counted_country(text: str) -> str | None:
     """The country of "프랑스 기업 3곳이", "독일 5개 기업과", "with two South Korean firms": companies
     counted or grouped by country, not yet named."""
@@ -252,6 +267,8 @@ def _counted_country(text: str) -> str | None:
     for m in _COUNTED_EN.finditer(text):
         if lx.is_country_word(m.group(1)):
             return lx.country_of(m.group(1))
+    for m in _COUNTED_DE.finditer(text):
+        return lx.country_of(m.group(1))
     return None
 
 
@@ -290,12 +307,13 @@ def _prefer_event_dates(
 
 
 def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
-          all_sentences: list[Sentence], headline: list[Sentence]) -> None:  # fmt: skip
-    seen_values = set()
-    for s in f.sentences:
+          all_sentences: list[Sentence], headline: list[Sentence], others: list[Entity]) -> None:  # fmt: skip
+    seen_values: set = set()
+
+    def take_amounts(s: Sentence) -> None:
         names_a_party = any(_mentions(c, s) for c in f.companies) or (f.jv is not None and _mentions(f.jv, s))
         if not names_a_party and lx.NON_DEAL_AMOUNT_RE.search(s.text):
-            continue  # a total, forecast or market size in a sentence that names no party
+            return  # a total, forecast or market size in a sentence that names no party
         for money in find_amounts(s.text, language=language):
             before = s.text[max(0, money.start - 40) : money.start]
             after = s.text[money.end : money.end + 25]
@@ -318,6 +336,9 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
                 continue
             seen_values.add(key)
             f.amounts.append(money)
+
+    for s in f.sentences:
+        take_amounts(s)
         for kind, rx in lx.KIND_RES.items():
             m = rx.search(s.text)
             if m and (s.concluded or kind in ("joint_venture", "investment")):
@@ -332,6 +353,17 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             dates = _prefer_event_dates(dates, published)
             if dates:
                 f.date = dates[0]
+    if not f.amounts and f.sentences:
+        # "Four German firms want to invest $100m in X. The firms signed letters of intent on
+        # Monday": the sum is stated once, in the sentence just before the signing, which names no
+        # other company.
+        i = next((k for k, x in enumerate(all_sentences) if x.start == f.sentences[0].start), 0)
+        prev = all_sentences[i - 1] if i > 0 else None
+        invest = lx.KIND_RES["investment"].search(prev.text) if prev else None
+        if invest and not any(_mentions(c, prev) for c in others):
+            take_amounts(prev)
+            if f.amounts and not any(k == "investment" for k, _, _ in f.kinds):
+                f.kinds.append(("investment", prev.start + invest.start(), prev.start + invest.end()))
     if f.date is None:
         # The event's date is often given once, in the lead ("signed on Oct. 4 at the roadshow").
         found = [d for s in all_sentences[:3] for d in resolve_dates(s.text, s.start, published)

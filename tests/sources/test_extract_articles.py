@@ -320,3 +320,21 @@ def test_an_authorised_joint_venture_in_old_news_is_a_deal_with_its_company_and_
     assert len(deals) == 1
     assert deals[0]["joint_venture"]["name"].startswith("한소마바")
     assert {p["name"]: p["country"] for p in deals[0]["parties"]} == {"소련가나설계소": "RU", "다라상사": "KR"}
+
+
+def test_a_german_lead_gives_the_sum_and_the_country_of_firms_that_sign_in_the_next_sentence():
+    [deal] = deals_of(
+        "Drei deutsche Maschinenbauunternehmen wollen in der südkoreanischen Provinz Gangwon 50 Millionen "
+        "Dollar investieren.\nWie die Provinzverwaltung mitteilte, hätten die Unternehmen am Montag in Ulm "
+        "entsprechende Absichtserklärungen unterzeichnet.\nDazu zählt VLD Antriebstechnik, ein Marktführer."
+    )
+    assert [(p["name"], p["country"]) for p in deal["parties"]] == [("VLD Antriebstechnik", "DE")]
+    assert [(a["currency"], a["value"]) for a in deal["amounts"]] == [("USD", "50000000")]
+    assert {"mou", "investment"} <= set(deal["kinds"])
+
+
+def test_a_german_province_is_a_public_body():
+    from sources.extraction.entities import EntityFinder
+
+    found = EntityFinder("Die Delegation der Provinz Gangwon besucht Ulm.", "de").find([])
+    assert [(e.kind, e.name) for e in found] == [("government", "Provinz Gangwon")]
