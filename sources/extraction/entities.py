@@ -580,9 +580,13 @@ class EntityFinder:
             for s, end in e.spans:
                 # "가나사(미국), 다라사(싱가포르)": the country in brackets right after the name, before
                 # any cue ahead of it.
-                m = re.match(r"(?:사|社)?\s?[(（]([^)）]{1,12})[)）]", t[end : end + 20])
+                # A town there places it too: "Компания МТМ (Челябинск) и корпорация «Гоюй» (Харбин)".
+                m = re.match(r"(?:사|社)?[»”’\"']?\s?[(（]([^)）]{1,12})[)）]", t[end : end + 20])
                 if m and cre.fullmatch(m.group(1).strip()):
                     e.country = lx.country_of(m.group(1).strip())
+                    break
+                if m and lx.place_country(m.group(1).strip()):
+                    e.country = lx.place_country(m.group(1).strip())
                     break
                 # A cue before another company's name is that company's ("프랑스 가나사는 다라중공업과"),
                 # unless only a space parts the two (one name in two words: "가나카벨 시스템").

@@ -338,3 +338,12 @@ def test_a_german_province_is_a_public_body():
 
     found = EntityFinder("Die Delegation der Provinz Gangwon besucht Ulm.", "de").find([])
     assert [(e.kind, e.name) for e in found] == [("government", "Provinz Gangwon")]
+
+
+def test_a_town_in_brackets_after_a_name_gives_its_country():
+    parties = party_countries(
+        "Новости\n\nСоглашение\n\nопубликовано 12.07.2024\n\n"
+        "Компания ВЛТ (Челябинск) и корпорация «Лиюань» (Харбин) подписали соглашение о создании "
+        "совместного предприятия."
+    )
+    assert parties == {"ВЛТ": "RU", "Лиюань": "CN"}
