@@ -197,7 +197,14 @@ class EntityFinder:
             rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})"
         ).finditer(t):
             name = strip_particles(m.group(2))
-            if not _is_gov_name(name) and not re.match(r"^\d", name):
+            # "일본 가나 다라사 카메이 야스노리 본부장": after "X사", a person named in two words
+            # (a "…사" there is then a name with its 사, not a descriptor such as 제약사 or 투자사)
+            descriptor = m.group(0)[: m.start(2) - m.start()].split()[-1]
+            person = re.search(r"사(?:인|이자)?$", descriptor) and not re.search(r"(?:제약|투자|운용|제조|통신|증권|보험|건설|화학|자|계열|합작|모|지주)사(?:인|이자)?$",
+                                   descriptor) and re.match(
+                rf"^\s[가-힣]{{2,6}}\s?(?:{lx.TITLE_WORDS})", t[m.end(2) : m.end(2) + 20]
+            )  # fmt: skip
+            if not _is_gov_name(name) and not re.match(r"^\d", name) and not person:
                 self.add("company", name, m.start(2), country=lx.country_of(m.group(1)))
         # 미국의 벤처캐피털인 ‘가나 벤처스’, ‘다라 파트너스’가: quoted names after a company noun, whose
         # country is a cue a few words before it.

@@ -216,6 +216,14 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
             # partners the next sentence about it names.
             named = [c for c in companies if _mentions(c, s) and not any(c in f.companies for f in frames)]
             owners[0].companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
+        if len(owners) == 1 and lx.KIND_RES["joint_venture"].search(s.text):
+            # "양해각서는 A가 … B와 50 대 50의 지분율로 합작기업을 설립 …": the partner a later sentence
+            # names for the deal's joint venture is a party too.
+            named = [
+                c for c in companies
+                if _mentions(c, s) and not any(c in f.companies for f in frames) and _partner_slot(c, s)
+            ]  # fmt: skip
+            owners[0].companies.extend(sorted(named, key=lambda c: _first_mention(c, s)))
         if len(owners) == 1:
             owners[0].sentences.append(s)
             frame_of_sentence[i] = owners[0]
@@ -255,6 +263,17 @@ _COUNTED_DE = re.compile(
     r"\b((?:süd|nord)?(?:deutsch|chinesisch|koreanisch|japanisch|amerikanisch|russisch|französisch|britisch)"
     r"(?:e|en|er))\s[\wäöüß-]*(?:[Uu]nternehmen|[Ff]irmen|[Kk]onzerne|[Hh]ersteller)\b"
 )
+
+
+def _partner_slot(c: Entity, s: Sentence) -> bool:
+    """The name stands as a partner: "B와 …", "B社と", "with B"."""
+    for a, b in c.spans:
+        if s.start <= a < s.end and (
+            re.match(r"(?:사|社)?(?:와|과|と)", s.text[b - s.start : b - s.start + 3])
+            or re.search(r"\bwith\s$", s.text[max(0, a - s.start - 6) : a - s.start])
+        ):
+            return True
+    return False
 
 
 def _counted_country(text: str) -> str | None:

@@ -347,3 +347,15 @@ def test_a_town_in_brackets_after_a_name_gives_its_country():
         "совместного предприятия."
     )
     assert parties == {"ВЛТ": "RU", "Лиюань": "CN"}
+
+
+def test_a_name_opening_like_a_city_continues_and_a_foreign_person_after_it_is_no_company():
+    deals = deals_of(
+        "산업뉴스\n\n일본 기업 투자\n\n입력 2006.06.09 15:03\n\n"
+        "일본의 가나비시 다라온사와 한국마바사가 한국에 총 1억달러를 직접투자하기로 했다.\n"
+        "차관은 9일 일본 가나비시 다라온사 아오키 다로 본부장, 한국마바사 홍길동 회장 등과 투자 양해각서(MOU)를 맺었다.\n"
+        "양해각서는 가나비시 다라온사가 5천300만달러를 투자해 한빛석유화학과 50 대 50의 지분율로 합작기업을 설립하는 내용이다."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "한빛석유화학" in names and any(n.startswith("가나비시 다라온") for n in names)
+    assert not {"다라온", "다라온사", "아오키", "아오"} & names

@@ -104,7 +104,10 @@ def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 out.extend(_held(sentence, a, words, pending))
             pending = None
             whole = sentence[core[0].start : core[-1].end]
-            if bare and not (_is_country(whole) or _PLACE_END.search(whole) or lx.is_government_name(whole)) \
+            # A word ending like a place (…시, …도) but no known town may open a two-word name: "미쓰비시 X사".
+            known = lx.is_place(whole) or whole in lx.KO_PROVINCES or not re.search(r"(?:시|도)$", whole)
+            place_like = known and (_PLACE_END.search(whole) or lx.is_government_name(whole))
+            if bare and not (_is_country(whole) or place_like) \
                     and i + 1 < len(words):  # fmt: skip
                 pending = (i, core, prev_core)
                 continue
@@ -199,6 +202,10 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         return None
     if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
         return None  # a person: "홍길동 사장", "야마다 다로(山田太郎) 사장"
+    two = re.match(r"^([가-힣]{2,6})(?=\s)", next_word)
+    if not (glued_company or descriptor) and two and _TITLE_AFTER.match(next_word[two.end() :]) \
+            and not (len(two.group(1)) == 3 and two.group(1)[0] in _SURNAMES):  # fmt: skip
+        return None  # a foreign person in two words: "카메이 야스노리 본부장" (not "가나전자 홍길동 회장")
     return Name(a + s, a + e, name, cue_country)
 
 
