@@ -592,7 +592,7 @@ class EntityFinder:
                 if m and cre.fullmatch(m.group(1).strip()):
                     e.country = lx.country_of(m.group(1).strip())
                     break
-                if m and lx.place_country(m.group(1).strip()):
+                if m and not m.group(1).strip().isupper() and lx.place_country(m.group(1).strip()):
                     e.country = lx.place_country(m.group(1).strip())
                     break
                 # A cue before another company's name is that company's ("프랑스 가나사는 다라중공업과"),

@@ -349,6 +349,14 @@ def test_a_town_in_brackets_after_a_name_gives_its_country():
     assert parties == {"ВЛТ": "RU", "Лиюань": "CN"}
 
 
+def test_an_abbreviation_in_brackets_is_no_town():
+    parties = party_countries(
+        "産業ニュース\n\n投資協約\n\n2023年5月2日\n\n"
+        "知事は東京の新素材メーカー、東光化学研究所(ERI)と同社が忠州市に200億ウォンを投じる投資協約を結んだ。"
+    )
+    assert parties == {"東光化学研究所": "JP"}  # not the country of a town that ERI also names
+
+
 def test_a_name_opening_like_a_city_continues_and_a_foreign_person_after_it_is_no_company():
     deals = deals_of(
         "산업뉴스\n\n일본 기업 투자\n\n입력 2006.06.09 15:03\n\n"
