@@ -197,7 +197,7 @@ class EntityFinder:
             rf"({cre.pattern})(?:의)?\s(?:[가-힣A-Za-z0-9·]+\s){{0,3}}?[가-힣]*{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s({KO_WORD})"
         ).finditer(t):
             name = strip_particles(m.group(2))
-            # "일본 가나 다라사 카메이 야스노리 본부장": after "X사", a person named in two words
+            # "일본 가나 다라사 아오키 다로 본부장": after "X사", a person named in two words
             # (a "…사" there is then a name with its 사, not a descriptor such as 제약사 or 투자사)
             descriptor = m.group(0)[: m.start(2) - m.start()].split()[-1]
             person = re.search(r"사(?:인|이자)?$", descriptor) and not re.search(r"(?:제약|투자|운용|제조|통신|증권|보험|건설|화학|자|계열|합작|모|지주)사(?:인|이자)?$",
@@ -255,7 +255,7 @@ class EntityFinder:
                 raw = re.split(r"[.:]\s", raw)[-1]
             base = _clean_en(raw)
             if " and " in base:
-                # "with DN Nord and EMX Co. Ltd.": two companies, when the first is named alone elsewhere
+                # "with Orvan Nord and Teskel Co. Ltd.": two companies, when the first is named alone elsewhere
                 left, right = base.rsplit(" and ", 1)
                 if t.count(left) > t.count(base):
                     base = right
@@ -587,7 +587,7 @@ class EntityFinder:
             for s, end in e.spans:
                 # "가나사(미국), 다라사(싱가포르)": the country in brackets right after the name, before
                 # any cue ahead of it.
-                # A town there places it too: "Компания МТМ (Челябинск) и корпорация «Гоюй» (Харбин)".
+                # A town there places it too: "Компания ВЛТ (Челябинск) и корпорация «Лиюань» (Харбин)".
                 m = re.match(r"(?:사|社)?[»”’\"']?\s?[(（]([^)）]{1,12})[)）]", t[end : end + 20])
                 if m and cre.fullmatch(m.group(1).strip()):
                     e.country = lx.country_of(m.group(1).strip())

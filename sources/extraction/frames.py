@@ -199,7 +199,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
                 # "독일 기업 5곳이 ... 체결했다. 기업은 A 3억달러를 비롯 B ...": the parties follow
                 # (or the deal's fund is named first and its managers A, B, C in the next sentence),
                 # and are of the country the count gave, unless a cue of their own says otherwise.
-                # The count may sit in the lead just before the signing ("Vier deutsche … wollen …
+                # The count may sit in the lead just before the signing ("Drei deutsche … wollen …
                 # investieren. … hätten die Unternehmen … unterzeichnet. Dazu zählt A.").
                 first = next(
                     (k for k, x in enumerate(sentences) if prev.sentences and x.start == prev.sentences[0].start), 0
@@ -257,7 +257,7 @@ _COUNTED_EN = re.compile(
 )
 
 
-# "Vier deutsche Fahrzeugtuningunternehmen", "zwei chinesische Firmen": a lowercase demonym before a
+# "Drei deutsche Maschinenbauunternehmen", "zwei chinesische Firmen": a lowercase demonym before a
 # word for companies (German writes compounds: "-unternehmen" closes the word).
 _COUNTED_DE = re.compile(
     r"\b((?:süd|nord)?(?:deutsch|chinesisch|koreanisch|japanisch|amerikanisch|russisch|französisch|britisch)"

@@ -205,7 +205,7 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     two = re.match(r"^([가-힣]{2,6})(?=\s)", next_word)
     if not (glued_company or descriptor) and two and _TITLE_AFTER.match(next_word[two.end() :]) \
             and not (len(two.group(1)) == 3 and two.group(1)[0] in _SURNAMES):  # fmt: skip
-        return None  # a foreign person in two words: "카메이 야스노리 본부장" (not "가나전자 홍길동 회장")
+        return None  # a foreign person in two words: "아오키 다로 본부장" (not "가나전자 홍길동 회장")
     return Name(a + s, a + e, name, cue_country)
 
 
