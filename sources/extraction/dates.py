@@ -126,11 +126,23 @@ _EN_DAY_RE = re.compile(
     rf"(?i)\b(?:on\s)?(?:({_MONTH_ALT})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s({_MONTH_ALT}))\b(?!,?\s\d{{4}})"
 )
 _WEEKDAY_RE = re.compile(rf"(?i)\b(?:on|am|в|во|last)?\s?({_WEEKDAY_ALT})\b")
+# "In February," (a month named alone; capitalised, so the verb "may" is no month)
+_IN_MONTH_RE = re.compile(rf"\b(?:[Ii]n|[Ii]m)\s((?i:{_MONTH_ALT}))\b(?!\.?\s?\d)")
+_YESTERDAY_RE = re.compile(r"(?i)\byesterday\b|어제|昨日|昨天|\bвчера\b|\bgestern\b")
+_YEAR_RE = re.compile(r"(?<!\d)(?<!\d[.,])(19[5-9]\d|20\d\d)(?![\d%]|[.,]\d)(?!\s?(?:억|만|천|조|명|개|원|달러|톤))")
 _LAST_WEEK_RE = re.compile(r"(?i)last week|на прошлой неделе|지난주|先週|上周|vergangene[nr]? woche|letzte[nr]? woche")
 
 
-def resolve_dates(sentence: str, offset: int, published: dt.date | None) -> list[FoundDate]:
-    """Dates in one sentence, resolved against the dateline; sentence offsets shifted by ``offset``."""
+def only_year(text: str) -> int | None:
+    """The year a page without a dateline names, when it names one only ("signed this year... In
+    February, ..."): the year of its day-and-month dates. Several years leave them unknown."""
+    years = {int(m[1]) for m in _YEAR_RE.finditer(text)}
+    return years.pop() if len(years) == 1 else None
+
+
+def resolve_dates(sentence: str, offset: int, published: dt.date | None, year: int | None = None) -> list[FoundDate]:
+    """Dates in one sentence, resolved against the dateline (or, without one, placed in the page's
+    only ``year``); sentence offsets shifted by ``offset``."""
     out = [
         FoundDate(f.date, f.precision, f.start + offset, f.end + offset, f.text) for f in find_absolute_dates(sentence)
     ]
@@ -142,7 +154,14 @@ def resolve_dates(sentence: str, offset: int, published: dt.date | None) -> list
     for m in re.finditer(r"(20\d\d|19\d\d)\s?[년年]\s?(\d{1,2})\s?[월月](?!\s?\d{1,2}\s?[일日])", sentence):
         if free(m.start(), m.end()):
             out.append(FoundDate(dt.date(int(m[1]), int(m[2]), 1), "month", m.start() + offset, m.end() + offset, m[0]))
+    for m in re.finditer(
+        r"(?<!\d)(20\d\d|19\d\d)\s?[년年](?!\s?\d{1,2}\s?[월月]|\s?(?:까지|までに|末|말|이후|以降))", sentence
+    ):
+        if free(m.start(), m.end()):
+            out.append(FoundDate(dt.date(int(m[1]), 1, 1), "year", m.start() + offset, m.end() + offset, m[0]))
     if published is None:
+        if year is not None:
+            out += _dates_in_year(sentence, offset, year, free)
         return sorted(out, key=lambda f: f.start)
     for m in _REL_DAY_RE.finditer(sentence):
         if not free(m.start(), m.end()):
@@ -165,10 +184,35 @@ def resolve_dates(sentence: str, offset: int, published: dt.date | None) -> list
         back = (published.weekday() - wd) % 7
         date = published - dt.timedelta(days=back)
         out.append(FoundDate(date, "day", m.start() + offset, m.end() + offset, m[0].strip()))
+    for m in _IN_MONTH_RE.finditer(sentence):
+        if free(m.start(), m.end()) and m[1][0].isupper():
+            month = MONTHS[m[1].lower()]
+            y = published.year if month <= published.month else published.year - 1
+            out.append(FoundDate(dt.date(y, month, 1), "month", m.start() + offset, m.end() + offset, m[0]))
+    for m in _YESTERDAY_RE.finditer(sentence):
+        date = published - dt.timedelta(days=1)
+        out.append(FoundDate(date, "day", m.start() + offset, m.end() + offset, m[0]))
     for m in _LAST_WEEK_RE.finditer(sentence):
         date = published - dt.timedelta(days=7)
         out.append(FoundDate(date, "month", m.start() + offset, m.end() + offset, m[0]))
     return sorted(out, key=lambda f: f.start)
+
+
+def _dates_in_year(sentence: str, offset: int, year: int, free) -> list[FoundDate]:
+    out = []
+    for m in _REL_DAY_RE.finditer(sentence):
+        date = _safe_date(year, int(m["month"]), int(m["day"])) if m["month"] and free(m.start(), m.end()) else None
+        if date:
+            out.append(FoundDate(date, "day", m.start() + offset, m.end() + offset, m[0]))
+    for m in _EN_DAY_RE.finditer(sentence):
+        date = _safe_date(year, MONTHS[(m[1] or m[4]).lower()], int(m[2] or m[3])) if free(m.start(), m.end()) else None
+        if date:
+            out.append(FoundDate(date, "day", m.start() + offset, m.end() + offset, m[0]))
+    for m in _IN_MONTH_RE.finditer(sentence):
+        if free(m.start(), m.end()) and m[1][0].isupper():
+            date = dt.date(year, MONTHS[m[1].lower()], 1)
+            out.append(FoundDate(date, "month", m.start() + offset, m.end() + offset, m[0]))
+    return out
 
 
 def _relative_day(published: dt.date, day: int, month: int | None) -> dt.date | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as lx
 from .amounts import Money, find_amounts
-from .dates import FoundDate, resolve_dates
+from .dates import FoundDate, only_year, resolve_dates
 from .entities import Entity
 
 _SENT_RE = re.compile(r"[^\n]+?(?:(?<=[.!?。！？])(?=\s)|(?<=다\.)|$)|[^\n]+", re.M)
@@ -137,6 +137,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
         s.concluded = bool(lx.CONCLUDED_RE.search(s.text))
         s.negated = bool(lx.NEGATED_RE.search(s.text))
 
+    year = None if published else only_year(text)
     frames: list[Frame] = []
     frame_of_sentence: dict[int, Frame] = {}
     for i, s in enumerate(sentences):
@@ -243,7 +244,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
         if f.jv in f.companies:
             f.companies.remove(f.jv)
         others = [c for c in companies if c not in f.companies and c is not f.jv]
-        _fill(f, text, language, published, govs, sentences, headline, others)
+        _fill(f, text, language, published, govs, sentences, headline, others, year)
         out.append(f)
     return out
 
@@ -326,7 +327,8 @@ def _prefer_event_dates(
 
 
 def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
-          all_sentences: list[Sentence], headline: list[Sentence], others: list[Entity]) -> None:  # fmt: skip
+          all_sentences: list[Sentence], headline: list[Sentence], others: list[Entity],
+          year: int | None = None) -> None:  # fmt: skip
     seen_values: set = set()
 
     def take_amounts(s: Sentence) -> None:
@@ -365,7 +367,7 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
                     continue
                 f.kinds.append((kind, s.start + m.start(), s.start + m.end()))
         if f.date is None and (s.concluded or s is f.sentences[0]):
-            dates = resolve_dates(s.text, s.start, published)
+            dates = resolve_dates(s.text, s.start, published, year)
             dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
             # "…했다고 12일 밝혔다" dates the announcement, not the signing.
             dates = [d for d in dates if not _ANNOUNCED_RE.match(text[d.end : d.end + 12])] or dates[:0]
@@ -385,7 +387,7 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
                 f.kinds.append(("investment", prev.start + invest.start(), prev.start + invest.end()))
     if f.date is None:
         # The event's date is often given once, in the lead ("signed on Oct. 4 at the roadshow").
-        found = [d for s in all_sentences[:3] for d in resolve_dates(s.text, s.start, published)
+        found = [d for s in all_sentences[:3] for d in resolve_dates(s.text, s.start, published, year)
                  if published is None or d.date <= published]  # fmt: skip
         found = _prefer_event_dates(found, published, anywhere=True)
         if found:

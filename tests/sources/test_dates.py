@@ -1,6 +1,6 @@
 import datetime as dt
 
-from sources.extraction.dates import find_dateline, resolve_dates
+from sources.extraction.dates import find_dateline, only_year, resolve_dates
 
 PUB = dt.date(2023, 5, 24)  # a Wednesday
 
@@ -53,3 +53,29 @@ def test_the_page_clock_beside_a_weekday_is_not_the_article_date():
 
 def test_a_dateline_opening_the_body_is_used():
     assert find_dateline("", "SEOUL, Nov 16, 2022 - The company said ...") == dt.date(2022, 11, 16)
+
+
+def test_yesterday_is_the_day_before_the_dateline():
+    assert first("the company said in a regulatory filing yesterday", dt.date(2021, 3, 1)) == ("2021-02-28", "day")
+    assert first("양사는 어제 계약을 맺었다", dt.date(2021, 3, 1)) == ("2021-02-28", "day")
+
+
+def test_a_month_named_alone_keeps_month_precision():
+    assert first("In February, Brightwell Bio signed a licence", dt.date(2024, 5, 2)) == ("2024-02", "month")
+    assert first("In November, Brightwell Bio signed a licence", dt.date(2024, 5, 2)) == ("2023-11", "month")
+    assert first("the partners may sign in may", dt.date(2024, 5, 2)) is None
+
+
+def test_a_year_alone_in_korean_keeps_year_precision_unless_it_is_a_deadline():
+    assert first("지난 2019년 투자협약을 체결했다", None) == ("2019", "year")
+    assert first("2030년까지 공장을 짓는다", None) is None
+
+
+def test_without_a_dateline_the_only_year_the_page_names_places_day_and_month():
+    page = "A wave of licensing deals in early 2024. On March 17, Brightwell Bio signed with Norrland Pharma."
+    year = only_year(page)
+    assert year == 2024
+    found = resolve_dates("On March 17, Brightwell Bio signed", 0, None, year)
+    assert [(f.iso(), f.precision) for f in found] == [("2024-03-17", "day")]
+    assert only_year("Deals of 2023 and 2024. On March 17 they signed.") is None
+    assert only_year("매출 2000억원, 직원 1500명") is None
