@@ -135,7 +135,7 @@ class EntityFinder:
         name = name.strip(" ,;:'\"“”‘’「」『』«»")
         if not _ABBREVIATED_FORM.search(name):  # "B.V.", "Co., Ltd." keep their dots
             name = name.strip(" .")
-        if len(name) < 2 or name.isdigit() or len(name) > 80:
+        if len(name) < 2 or name.isdigit() or len(name) > 80 or lx.is_country_pair(name):
             return None
         key = _key(name)
         for e in self.entities:

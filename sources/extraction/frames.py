@@ -396,7 +396,9 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
         s0 = f.jv.spans[0]
         f.kinds.append(("joint_venture", s0[0], s0[1]))
     # Government bodies that sign, broker or host: named in the deal's sentences or the lead.
-    lead = all_sentences[:2] + [h for h in headline if re.search(lx.AGREEMENT_WORDS, h.text, re.I)]
+    # The lead is the first two sentences of prose: menu lines and share buttons above it are not.
+    prose = [s for s in all_sentences if len(s.text) >= 40]
+    lead = prose[:2] + [h for h in headline if re.search(lx.AGREEMENT_WORDS, h.text, re.I)]
     for g in govs:
         if any(_mentions(g, s) for s in f.sentences) or any(
             _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline)

@@ -11,7 +11,7 @@ from babel import Locale
 
 # Demonyms and short forms that CLDR's territory names do not cover.
 DEMONYMS = {
-    "KR": ["South Korean", "Korean", "South Korea's", "Korea's", "한국", "국내", "韓", "韓国", "韩国", "Южнокорейск", "корейск", "südkoreanisch", "koreanisch"],
+    "KR": ["South Korean", "Korean", "South Korea's", "Korea's", "ROK", "한국", "국내", "韓", "韓国", "韩国", "Южнокорейск", "корейск", "südkoreanisch", "koreanisch"],
     "US": ["US", "U.S.", "American", "America's", "미국", "美", "米国", "美国", "американск", "amerikanisch", "US-"],
     "CN": ["Chinese", "China's", "중국", "中", "中国", "китайск", "chinesisch"],
     "JP": ["Japanese", "Japan's", "일본", "日", "日本", "японск", "japanisch"],
@@ -124,6 +124,12 @@ def is_region(word: str) -> bool:
     return word in REGIONS
 
 
+def is_country_pair(name: str) -> bool:
+    """ "ROK-U.S.", "Korea–Saudi", "한-미": two or more countries joined, a bilateral label, no company."""
+    parts = [p.strip() for p in re.split(r"\s?[-–·‧]\s?", name)]
+    return len(parts) > 1 and all(is_country_word(p) or is_country_word(p + ".") for p in parts)
+
+
 @lru_cache(maxsize=65536)
 def country_of(cue: str) -> str | None:
     if cue in _cue_codes():
@@ -224,7 +230,8 @@ CONCLUDED_RE = re.compile(
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"
     r"announced (?:a|an|the) (?:\w+ )?(?:joint venture|partnership|agreement|deal|investment|alliance)|"
     r"(?:will|would) (?:invest|buy|acquire|build|set up|establish|form|take)|launched a joint venture|"
-    r"set up a joint venture)\b|"
+    r"set up a joint venture|investments? (?:were |was )?made by|(?:has|had|have) (?:drawn|attracted) .{0,40}"
+    r"investments? from)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
     r"締結(?=し|式|済)|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"
     r"签署|签订|签约|达成|收购|设立|簽署|簽訂|簽約|達成|收購|"
@@ -273,7 +280,7 @@ NON_DEAL_AMOUNT_RE = re.compile(
     re.I,
 )
 BROKER_RE = re.compile(
-    r"주선|중개|알선|가교|지원|유치|협력해|함께|참석|입회|주관|주최|\b(?:brokered|hosted|facilitated|arranged|"
+    r"주선|중개|알선|가교|지원|유치|협력해|함께|참석|입회|주관|주최|\b(?:brokered|hosted|held|facilitated|arranged|"
     r"supported|with the support|in the presence|attended|helped|introduced|mediated|signed with|agreed with|"
     r"with)\b|сопровожда\w*|при поддержке|仲介|斡旋|支援|协助|见证|vermittel\w*|unterstützt|mit der|mit dem",
     re.I,
@@ -313,6 +320,9 @@ New Old First Second Third Total Bank Market Markets Business Economy Industry E
 Today Yesterday Tomorrow Additionally Notably Separately Further Furthermore Earlier Later Previously Currently Now
 Letter Intent Act Rs Crore Crores Lakh Million Billion Trillion Large Small Medium CHIPS ADC PMT MB US UK EU UN UAE
 Army Navy Military Parliament Congress Senate Police Embassy Consulate
+Amid Amidst Among Amongst Despite Against Across Along Around Given Considering Regarding Concerning Within Without
+Toward Towards Beyond Upon Via Unlike Although Though Because Unless Until Whether Besides Instead Thus Therefore
+Hence Nevertheless Nonetheless Between Throughout Into Over Above Below Behind Alongside Amongst Whereas Whilst
 """.split()
 )
 

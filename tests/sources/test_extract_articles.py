@@ -367,3 +367,19 @@ def test_a_name_opening_like_a_city_continues_and_a_foreign_person_after_it_is_n
     names = {p["name"] for d in deals for p in d["parties"]}
     assert "한빛석유화학" in names and any(n.startswith("가나비시 다라온") for n in names)
     assert not {"다라온", "다라온사", "아오키", "아오"} & names
+
+
+def test_investments_made_by_listed_firms_at_a_ministry_ceremony_are_deals_with_the_host():
+    deals = deals_of(
+        "Skip Menu\n\nPress Releases\n\n  • Print\n\n"
+        "Ministry holds Investment Notification Ceremony 2023-04-12\n\n"
+        "The Ministry of Industry and Commerce held an Investment Notification Ceremony on April 11 in Boston.\n\n"
+        "The Ministry announced that the event had drawn a total of USD 400 million in investment from three firms.\n\n"
+        "Amid the ROK-U.S. supply chain push, it is expected that cooperation will deepen further.\n\n"
+        "R&D center investments made by Harlow Instruments, Quenby Optics and Tarrant Materials are seen to bolster "
+        "the supply chain."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert {"Harlow Instruments", "Quenby Optics", "Tarrant Materials"} <= names
+    assert not {"Amid", "ROK-U.S", "ROK-U.S."} & names
+    assert any(g["name"] == "Ministry of Industry and Commerce" for d in deals for g in d["government"])
