@@ -119,6 +119,14 @@ def _looks_like_person_ko(text: str, start: int, end: int) -> bool:
 
 
 _is_gov_name = lx.is_government_name
+_MEDIA_WORD = re.compile(
+    r"매체|언론|신문|통신사?|방송사?|외신|\b(?:media|newspaper|news agency|broadcaster|daily|outlet)\b|媒体|媒體|報道|メディア|"
+    r"СМИ|издани\w+|газет\w+|Zeitung|Medien",
+    re.I,
+)
+_SOURCE_AFTER = re.compile(
+    r"^\s?(?:[(（][^()（）]{1,40}[)）])?\s?(?:에\s?따르면|에\s?의하면|によると|によれば|报道|報道|,? reported|сообщ)"
+)
 
 
 class EntityFinder:
@@ -137,6 +145,8 @@ class EntityFinder:
             name = name.strip(" .")
         if len(name) < 2 or name.isdigit() or len(name) > 80 or lx.is_country_pair(name):
             return None
+        if kind == "company" and self._cited_press(name, start):
+            return None
         key = _key(name)
         for e in self.entities:
             if any(_key(f) == key for f in e.forms()) or (alias and any(_key(f) == _key(alias) for f in e.forms())):
@@ -152,6 +162,14 @@ class EntityFinder:
         e.spans.append((start, start + len(name)))
         self.entities.append(e)
         return e
+
+    def _cited_press(self, name: str, start: int) -> bool:
+        """ "중국 매체 X(…)에 따르면", "according to the newspaper X": the outlet a fact is quoted from."""
+        at = self.text.find(name, start, start + len(name) + 8)
+        at = start if at < 0 else at
+        before = self.text[max(0, at - 16) : at] + " " + name.split()[0]
+        after = self.text[at + len(name) : at + len(name) + 50]
+        return bool(_MEDIA_WORD.search(before) and _SOURCE_AFTER.match(after))
 
     # -- companies ------------------------------------------------------------------------------
     def find(self, deal_spans: list[tuple[int, int]] | None = None) -> list[Entity]:
@@ -557,7 +575,9 @@ class EntityFinder:
             for e in self.entities
             if e.kind == "government"
             or not (
+                # "융성그룹(永盛集团)": a name written in a second script is no descriptor
                 generic.match(e.name)
+                and not any(re.search(r"[A-Za-z\u4e00-\u9fff]", a) for a in e.aliases)
                 or _GENERIC_ACRONYM.match(e.name)
                 or lx.is_region(e.name)
                 or lx.is_place(e.name)

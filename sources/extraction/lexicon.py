@@ -224,7 +224,7 @@ AGREEMENT_WORDS = (
 )
 CONCLUDED_RE = re.compile(
     r"체결(?:했|하였|한|식|됐|되었)|맺(?:었|은)|서명(?:했|하였)|조인(?:했|식)|교환(?:했|하였)|합의(?:했|하였)|"
-    r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|설립(?:했|하였)|설립하게\s?됐|인가\s?(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
+    r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|매각(?:했|하였)|계약(?:했|하였)|설립(?:했|하였)|설립하게\s?됐|인가\s?(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
     r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|(?:약정|협약|MOU|MoU|양해각서)\)?\s?체결|(?:인수|취득|투자|설립|합작|건립)키로|투자한다|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"
@@ -258,12 +258,12 @@ CANCEL_RE = re.compile(
     re.I,
 )
 KIND_PATTERNS = {
-    "joint_venture": r"합작\s?(?:법인|회사|투자|사)|합작|조인트\s?벤처|joint[- ]venture|\bJV\b|совместн\w+ предприяти\w*|\bСП\b|合弁|合资|合資|Gemeinschaftsunternehmen|Joint Venture",
+    "joint_venture": r"합작\s?(?:법인|회사|투자|사)|합작|합자\s?(?:회사|법인|기업)|조인트\s?벤처|joint[- ]venture|\bJV\b|совместн\w+ предприяти\w*|\bСП\b|合弁|合资|合資|Gemeinschaftsunternehmen|Joint Venture",
     "mou": r"MOU|MoU|양해각서|업무\s?협약|memorandum of understanding|letter of intent|меморандум|覚書|备忘录|備忘錄|Absichtserklärung|Memorandum",
     "investment": r"투자|invest\w*|инвести\w*|Investition\w*|investier\w*|投資|投资",
-    "licensing": r"라이선스|라이센스|licen[cs]\w*|лиценз\w*|Lizenz\w*|ライセンス|许可",
+    "licensing": r"라이선스|라이센스|특허권?\s?(?:사용\s?)?(?:협약|계약)|licen[cs]\w*|лиценз\w*|Lizenz\w*|ライセンス|许可",
     "technology_transfer": r"기술\s?이전|기술\s?수출|technology transfer|transfer of technology|передач\w+ технолог\w*|技術移転|技术转让|Technologietransfer",
-    "acquisition": r"인수|acqui(?:re|red|res|sition)|takeover|(?:buy|sell)(?:s|ing)? (?:a|its|their) (?:stake of |(?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake)|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
+    "acquisition": r"인수|매각|acqui(?:re|red|res|sition)|takeover|(?:buy|sell)(?:s|ing)? (?:a|its|their) (?:stake of |(?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake)|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
     "fund": r"펀드|\bfund\b|фонд\w*|Fonds|ファンド|基金",
     "partnership": r"파트너십|전략적\s?제휴|partnership|партнерств\w*|Partnerschaft|提携|战略合作",
 }

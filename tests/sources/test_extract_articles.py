@@ -383,3 +383,19 @@ def test_investments_made_by_listed_firms_at_a_ministry_ceremony_are_deals_with_
     assert {"Harlow Instruments", "Quenby Optics", "Tarrant Materials"} <= names
     assert not {"Amid", "ROK-U.S", "ROK-U.S."} & names
     assert any(g["name"] == "Ministry of Industry and Commerce" for d in deals for g in d["government"])
+
+
+def test_a_sale_of_a_stake_quoted_from_the_press_names_seller_and_buyer_not_the_newspaper():
+    deals = deals_of(
+        "한중경제\n\n중국 다화그룹, 한국 가람섬유에 자회사 지분 매각\n\n"
+        "【한중뉴스】 홍길동 기자 = 중국 다화그룹(大华集团)이 자회사 지분을 한국 기업에 매각했다.\n\n"
+        "중국 매체 화샤신문(华夏新闻)에 따르면 지난 27일 다화그룹은 한국 섬유 기업 가람섬유에 자회사 지분 20%를 "
+        "500만위안에 매각하고 중국 내 합자회사를 설립하기로 계약했다.\n\n"
+        "이날 양사는 기술 및 브랜드 특허권 협약도 맺었다.\n\n"
+        '중국 다화그룹 측은 "가람섬유와의 협력을 통해 선진 기술을 얻게 됐다"고 밝혔다.'
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    kinds = {k for d in deals for k in d["kinds"]}
+    assert {"다화그룹", "가람섬유"} <= names
+    assert not {"화샤신문", "매체 화샤신문", "측은", "측"} & names
+    assert {"acquisition", "joint_venture", "licensing"} <= kinds
