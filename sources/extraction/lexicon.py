@@ -224,7 +224,7 @@ AGREEMENT_WORDS = (
 )
 CONCLUDED_RE = re.compile(
     r"체결(?:했|하였|한|식|됐|되었)|맺(?:었|은)|서명(?:했|하였)|조인(?:했|식)|교환(?:했|하였)|합의(?:했|하였)|"
-    r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|매각(?:했|하였)|계약(?:했|하였)|설립(?:했|하였)|설립하게\s?됐|인가\s?(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
+    r"성공(?:했|하였)|인수(?:했|하였|를\s?완료)|매각(?:했|하였)|계약(?:했|하였)|합작(?:해|하여)\s|설립(?:했|하였)|설립하게\s?됐|인가\s?(?:했|하였)|세우기로|설립하기로|투자하기로|공동\s?설립|손잡|"
     r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|(?:약정|협약|MOU|MoU|양해각서)\)?\s?체결|(?:인수|취득|투자|설립|합작|건립)키로|투자한다|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"

@@ -399,3 +399,15 @@ def test_a_sale_of_a_stake_quoted_from_the_press_names_seller_and_buyer_not_the_
     assert {"다화그룹", "가람섬유"} <= names
     assert not {"화샤신문", "매체 화샤신문", "측은", "측"} & names
     assert {"acquisition", "joint_venture", "licensing"} <= kinds
+
+
+def test_firms_that_join_to_build_are_a_deal_and_a_counted_group_of_firms_is_no_party():
+    deals = deals_of(
+        "산업뉴스\n\n유럽 기업 투자\n\n입력 2011.03.11 09:00\n\n"
+        "산업부는 독일 뮌헨에서 EU 신소재·부품 3개 기업과 2억달러 규모의 투자 양해각서(MOU)를 체결했다고 10일 밝혔다.\n"
+        "독일 다라모텍사는 한빛정공과 합작해 모터 공장을 인천 송도에 짓는다. 공장 건설에 3,000만달러를 투입한다."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "다라모텍" in names
+    assert not any(n.startswith("EU") for n in names)
+    assert any("joint_venture" in d["kinds"] for d in deals)

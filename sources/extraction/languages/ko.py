@@ -182,6 +182,8 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         return None  # "장 뒤부아 프랑스 대통령", "X 관계자": a person or a phrase, not a name
     if " " in name and lx.is_place(name.split()[0]) and re.match(r"^\s?[\dA-Za-z-]*\s?에서", after):
         return None  # "뉴욕 가나 17에서 열린": a venue in a town, not a party
+    if re.match(rf"^(?:\s?[·ㆍ,]\s?\S+?)*\s?{lx.COMPANY_COUNT_KO}", sentence[e : e + 30]):
+        return None  # "EU 신재생에너지·부품소재 5개 기업과": what a counted group of firms does
     party_slot = bool(_PARTY_AFTER.match(after))
     # A common noun ("자동차", "기업들") is no name; an unknown word Kiwi calls a common noun is one
     # when a cue introduces it and it stands where a party stands ("미국 펠리온과").
