@@ -564,7 +564,9 @@ class EntityFinder:
     def _drop_generic(self) -> None:
         """Descriptors caught as names ("중소기업인", "제조업체", "Company") are not companies."""
         generic = re.compile(
-            r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|그룹|제조사|스타트업|상장|협약|계약|투자|지분|결정|신고)|"
+            r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|제조사|스타트업|상장|협약|계약|투자|지분|결정|신고)|"
+            # "마힌드라그룹" is a name, "자동차그룹" a descriptor: only a common noun before 그룹 says so
+            r"(?:대기업|중견|글로벌|다국적|재벌|금융|투자|유통|자동차|전자|화학|건설|에너지|식품|철강|통신|섬유|제약|기업)?그룹|"
             r"설립|체결|추진|합작|생산|공장|기술|사업|협력|개발|제조|양산|건설|유치|진출|공급|수출|인수|"
             rf"{lx.COMPANY_COUNT_KO}|"
             r"(?:the |a )?(?:company|firm|group|venture|partners?|side)s?)$",

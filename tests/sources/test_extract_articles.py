@@ -411,3 +411,12 @@ def test_firms_that_join_to_build_are_a_deal_and_a_counted_group_of_firms_is_no_
     assert "다라모텍" in names
     assert not any(n.startswith("EU") for n in names)
     assert any("joint_venture" in d["kinds"] for d in deals)
+
+
+def test_a_group_named_with_a_proper_noun_is_a_party_and_a_group_of_a_trade_is_not():
+    deals = deals_of(
+        "산업뉴스\n\n농기계 기술 수출\n\n입력 2012.04.13 09:00\n\n"
+        "가온기계와 인도의 자동차그룹 바라탄그룹은 지난 7일 뭄바이에서 트랙터 제조 기술을 500만달러에 이전하는 계약을 체결했다."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "바라탄그룹" in names and "자동차그룹" not in names
