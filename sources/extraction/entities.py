@@ -581,6 +581,7 @@ class EntityFinder:
                 generic.match(e.name)
                 and not any(re.search(r"[A-Za-z\u4e00-\u9fff]", a) for a in e.aliases)
                 or _GENERIC_ACRONYM.match(e.name)
+                or re.fullmatch(r"(?i)(?:green|brown)\s?field", e.name)  # kinds of direct investment
                 or lx.is_region(e.name)
                 or lx.is_place(e.name)
                 # "greenfield" in Korean news: a lowercase Latin word is a term, a brand has a capital

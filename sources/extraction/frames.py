@@ -397,12 +397,15 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
         f.kinds.append(("joint_venture", s0[0], s0[1]))
     # Government bodies that sign, broker or host: named in the deal's sentences or the lead.
     # The lead is the first two sentences of prose: menu lines and share buttons above it are not.
-    prose = [s for s in all_sentences if len(s.text) >= 40]
+    prose = [s for s in all_sentences if len(s.text) >= 40 and not re.match(r"!?\[[^\]]*\]\(", s.text)]
     lead = prose[:2] + [h for h in headline if re.search(lx.AGREEMENT_WORDS, h.text, re.I)]
+    # ... or in any sentence that names one of the deal's companies beside a broker's word or an
+    # agreement ("▲새만금청-중국 X사 투자협약식": a photo caption)
+    beside = [x for x in all_sentences
+              if (lx.BROKER_RE.search(x.text) or re.search(lx.AGREEMENT_WORDS, x.text, re.I))
+              and any(_mentions(c, x) for c in f.companies)]  # fmt: skip
     for g in govs:
-        if any(_mentions(g, s) for s in f.sentences) or any(
-            _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline)
-            for s in lead
-            + [x for x in all_sentences if lx.BROKER_RE.search(x.text) and any(_mentions(c, x) for c in f.companies)]
+        if any(_mentions(g, s) for s in f.sentences + beside) or any(
+            _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline) for s in lead
         ):
             f.government.append(g)

@@ -420,3 +420,17 @@ def test_a_group_named_with_a_proper_noun_is_a_party_and_a_group_of_a_trade_is_n
     )
     names = {p["name"] for d in deals for p in d["parties"]}
     assert "바라탄그룹" in names and "자동차그룹" not in names
+
+
+def test_a_photo_caption_names_the_public_body_that_signed_and_greenfield_is_no_company():
+    deals = deals_of(
+        "경제신문\n\n태양광 투자 유치\n\n입력 2015.06.11 09:00\n\n"
+        "![](https://img.example.org/photo/1.jpg)\n"
+        "▲새만금청-중국 다라솔라사 투자협약식[사진제공=전북도]\n"
+        "이번 대규모 투자협약은 새만금에 입주계약을 체결한 6번째 기업으로, 장기간 상담을 통해 거둔 성과다.\n"
+        "특히, 이번 다라솔라사의 투자는 중국 기업이 한국의 그린 필드(Green Field, 제조업 직접투자) 분야에 투자한 사례 "
+        "가운데 최대 규모로서 2000억 원이 투자된다."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "다라솔라" in names and "Green Field" not in names
+    assert any(g["name"] == "새만금청" for d in deals for g in d["government"])
