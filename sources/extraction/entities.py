@@ -400,7 +400,13 @@ class EntityFinder:
                 continue  # a company's legal form (有限公司 written in Hangul), not a public corporation
             self.add("government", m.group(1), m.start())
         for agency in lx.AGENCIES:
-            for m in lx.rx(rf"(?<![\w]){re.escape(agency)}(?![\w])").finditer(t):
+            # A Latin name stands apart from Latin letters only ("知識経済部とKOTRA(", "KOTRA는"); a
+            # Hangul one takes its particle ("코트라는").
+            if agency.isascii():
+                pattern = rf"(?<![A-Za-z0-9]){re.escape(agency)}(?![A-Za-z0-9])"
+            else:
+                pattern = rf"(?<![가-힣]){re.escape(agency)}"
+            for m in lx.rx(pattern).finditer(t):
                 self.add("government", agency, m.start())
         for m in lx.rx(rf"((?:{EN_CAP}\s){{1,5}}{lx.EN_GOV_HEAD})(?:\s\(([A-Z]{{2,8}})\))?").finditer(t):
             name = _clean_en(m.group(1))

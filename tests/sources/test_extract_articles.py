@@ -434,3 +434,12 @@ def test_a_photo_caption_names_the_public_body_that_signed_and_greenfield_is_no_
     names = {p["name"] for d in deals for p in d["parties"]}
     assert "다라솔라" in names and "Green Field" not in names
     assert any(g["name"] == "새만금청" for d in deals for g in d["government"])
+
+
+def test_an_agency_written_in_latin_letters_is_found_glued_to_japanese_and_korean_words():
+    deals = deals_of(
+        "産業ニュース\n\n投資協約\n\n2010年3月16日\n\n"
+        "報道によると、知識経済部とKOTRA(大韓貿易投資振興公社)は15日、東京で東光化学と総額1億ドルの投資協力の"
+        "了解覚書(MOU)を締結した。"
+    )
+    assert {"KOTRA", "知識経済部"} <= {g["name"] for d in deals for g in d["government"]}

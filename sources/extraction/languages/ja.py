@@ -30,7 +30,7 @@ def _tokenizer():
     """Sudachi's tokenizer with the core dictionary, loaded once per process (~0.1 s, mmap'd)."""
     from sudachipy import Dictionary
 
-    return Dictionary(dict="core").create()
+    return Dictionary(dict="core").tokenizer()
 
 
 def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
