@@ -230,7 +230,7 @@ CONCLUDED_RE = re.compile(
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"
     r"announced (?:a|an|the) (?:\w+ )?(?:joint venture|partnership|agreement|deal|investment|alliance)|"
     r"(?:will|would) (?:invest|buy|acquire|build|set up|establish|form|take)|launched a joint venture|"
-    r"set up a joint venture|investments? (?:were |was )?made by|(?:has|had|have) (?:drawn|attracted) .{0,40}"
+    r"set up a joint venture|(?:by|after|upon) signing|investments? (?:were |was )?made by|(?:has|had|have) (?:drawn|attracted) .{0,40}"
     r"investments? from)\b|"
     r"подписал\w*|заключил\w*|договорил\w*|создадут|создали|приобрел\w*|"
     r"締結(?=し|式|済)|調印|署名|合意し|買収し|設立し|結んだ|結び|交わした|"

@@ -443,3 +443,17 @@ def test_an_agency_written_in_latin_letters_is_found_glued_to_japanese_and_korea
         "了解覚書(MOU)を締結した。"
     )
     assert {"KOTRA", "知識経済部"} <= {g["name"] for d in deals for g in d["government"]}
+
+
+def test_people_introduced_by_a_title_are_no_parties_even_when_named_again_alone():
+    deals = deals_of(
+        "Norland and Korea sign MOU\n\nA joint fund for small businesses\n\n"
+        "Norland on Monday stepped up its ties with South Korea by signing a memorandum of understanding for a "
+        "joint $80 million venture capital fund.\n"
+        "The signing ceremony between Industry and Labor Minister Tovan Ferrow and the head of Korea's Small and "
+        "Medium Business Administration (SMBA) was held in the presence of President Ilse Marrak.\n"
+        "Marrak and Ferrow had visited the country in June."
+    )
+    assert deals and any(a["value"] == "80000000" for d in deals for a in d["amounts"])
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert not {n for n in names if "Ferrow" in n or "Marrak" in n}

@@ -37,23 +37,34 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|at|to|from|into|across|outside)\s$")
 _POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
 
 
+_TITLE = r"(?:Minister|President|Chairman|Chairwoman|Governor|Mayor|Ambassador|Secretary|Premier|Commissioner|CEO)"
+_TITLED = re.compile(rf"\b{_TITLE}\s((?:[A-Z][\w'’]*(?:-\s?|\s)?){{1,3}})")
+
+
+def _people_words(text: str) -> set[str]:
+    """The words of every name a title introduces ("President Ada Ferrow"): the same words alone
+    later ("Ferrow visited") are that person, not a company."""
+    return {w.strip("-’'") for m in _TITLED.finditer(text) for w in m.group(1).split()} - {""}
+
+
 def names(text: str, spans: list[tuple[int, int]]) -> list[Name]:
     out: list[Name] = []
     branded = _lowercase_brands(text)
+    people = _people_words(text)
     for a, b in spans:
         # "M.B. Patil": initials and a surname name a person; the run breaks at the last dot.
-        people = [m.span() for m in _INITIALS_PERSON.finditer(text, a, b)]
+        initials = [m.span() for m in _INITIALS_PERSON.finditer(text, a, b)]
         for m in _RUN.finditer(text, a, b):
             if _OFFICE_BEFORE.search(text[max(a, m.start() - 30) : m.start()]):
                 continue  # "Minister for Large and Medium Industries": an office, not a company
-            if any(s <= m.start() < e for s, e in people):
+            if any(s <= m.start() < e for s, e in initials):
                 continue
             end = m.end()
             brand = _BRAND.match(text, m.start())
             if brand and brand.end(1) == m.end() and (brand.group(1), brand.group(2)) in branded:
                 end = brand.end()
             for s, e in _split_and(text, m.start(), end):
-                found = _name(text, s, e, a)
+                found = _name(text, s, e, a, people)
                 if found:
                     out.append(found)
     return out
@@ -89,7 +100,9 @@ def _split_and(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return parts if len(parts) > 1 and all(len(text[x:y]) > 2 for x, y in parts) else [(s, e)]
 
 
-def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
+def _name(
+    text: str, s: int, e: int, sentence_start: int, people: frozenset[str] | set[str] = frozenset()
+) -> Name | None:
     if _country_word(text[s:e]) or lx.is_government_name(text[s:e]):
         return None  # "Saudi Arabia" is not "Arabia", "Government of X" is not "of X"
     if text[sentence_start:s].strip() == "" and re.match(r"^[A-Z][a-z]+,", text[s : e + 1]):
@@ -122,6 +135,8 @@ def _name(text: str, s: int, e: int, sentence_start: int) -> Name | None:
         return None
     if all(w in lx.EN_NOT_NAMES for w in name.split()) or _INITIALS.match(name) or _UNIT.match(name):
         return None
+    if re.search(rf"\s{_TITLE}\s", name) or all(w.strip("-’'") in people for w in name.split()):
+        return None  # "Trade Minister Ada Ferrow", and "Ferrow" once a title has introduced her
     if name.isupper() and lx.is_place(name.title()):
         return None  # "NEW DELHI :" opens a dateline
     if _governed(text, name):
