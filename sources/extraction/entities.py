@@ -119,6 +119,18 @@ def _looks_like_person_ko(text: str, start: int, end: int) -> bool:
 
 
 _is_gov_name = lx.is_government_name
+
+
+def _legal_form(name: str) -> bool:
+    return bool(lx.rx(rf"\s{lx.EN_LEGAL}\.?$").search(name))
+
+
+def _two_companies(a: "Entity", b: "Entity") -> bool:
+    """Two full names with legal forms ("X Corporation", "X UK Limited"): a parent and its
+    subsidiary, not one company, whatever short form they share."""
+    return _legal_form(a.name) and _legal_form(b.name) and _key(a.name) != _key(b.name)
+
+
 _MEDIA_WORD = re.compile(
     r"매체|언론|신문|통신사?|방송사?|외신|\b(?:media|newspaper|news agency|broadcaster|daily|outlet)\b|媒体|媒體|報道|メディア|"
     r"СМИ|издани\w+|газет\w+|Zeitung|Medien",
@@ -149,7 +161,11 @@ class EntityFinder:
             return None
         key = _key(name)
         for e in self.entities:
-            if any(_key(f) == key for f in e.forms()) or (alias and any(_key(f) == _key(alias) for f in e.forms())):
+            by_name = any(_key(f) == key for f in e.forms())
+            by_alias = bool(alias) and any(_key(f) == _key(alias) for f in e.forms())
+            if by_alias and not by_name and _legal_form(name) and _legal_form(e.name):
+                continue  # "X Corporation" and its "X UK Limited" share the short "X" and are two companies
+            if by_name or by_alias:
                 if kind == "jv" or e.kind == kind:
                     e.kind = "jv" if kind == "jv" else e.kind
                     e.aliases.add(name)
@@ -550,7 +566,7 @@ class EntityFinder:
         companies = [e for e in self.entities if e.kind == "company"]
         for a in companies:
             for b in companies:
-                if a is b or a not in self.entities or b not in self.entities:
+                if a is b or a not in self.entities or b not in self.entities or _two_companies(a, b):
                     continue
                 if any(fb.startswith(fa + " ") for fa in a.forms() for fb in b.forms() if len(fa) >= 4):
                     b.aliases |= set(a.forms())
@@ -561,7 +577,7 @@ class EntityFinder:
         companies = [e for e in self.entities if e.kind == "company"]
         for a in companies:
             for b in companies:
-                if a is not b and a in self.entities and b in self.entities:
+                if a is not b and a in self.entities and b in self.entities and not _two_companies(a, b):
                     if any(_key(fa) and _key(fa) == _key(fb) for fa in a.forms() for fb in b.forms()):
                         b.aliases |= set(a.forms())
                         b.country = b.country or a.country

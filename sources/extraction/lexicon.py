@@ -21,7 +21,7 @@ DEMONYMS = {
     "IL": ["Israeli", "Israel's", "이스라엘", "израильск", "israelisch"],
     "IN": ["Indian", "India's", "인도", "индийск", "indisch"],
     "FR": ["French", "France's", "프랑스", "佛", "французск", "französisch"],
-    "GB": ["British", "UK", "U.K.", "Britain's", "영국", "英", "британск", "britisch"],
+    "GB": ["British", "UK", "U.K.", "Britain's", "Britain", "England", "Scotland", "Wales", "Scottish", "Welsh", "영국", "英", "британск", "britisch"],
     "NL": ["Dutch", "네덜란드", "нидерландск", "niederländisch"],
     "FI": ["Finnish", "핀란드", "финск", "finnisch"],
     "SE": ["Swedish", "스웨덴", "шведск", "schwedisch"],
@@ -264,7 +264,7 @@ KIND_PATTERNS = {
     "licensing": r"라이선스|라이센스|특허권?\s?(?:사용\s?)?(?:협약|계약)|licen[cs]\w*|лиценз\w*|Lizenz\w*|ライセンス|许可",
     "technology_transfer": r"기술\s?이전|기술\s?수출|technology transfer|transfer of technology|передач\w+ технолог\w*|技術移転|技术转让|Technologietransfer",
     "acquisition": r"인수|매각|acqui(?:re|red|res|sition)|takeover|(?:buy|sell)(?:s|ing)? (?:a|its|their) (?:stake of |(?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake)|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
-    "fund": r"펀드|\bfund\b|фонд\w*|Fonds|ファンド|基金",
+    "fund": r"펀드|\bfund(?:ing)?\b|фонд\w*|Fonds|ファンド|基金",
     "partnership": r"파트너십|전략적\s?제휴|partnership|партнерств\w*|Partnerschaft|提携|战略合作",
 }
 KIND_RES = {k: re.compile(v, re.I) for k, v in KIND_PATTERNS.items()}

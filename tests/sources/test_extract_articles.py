@@ -457,3 +457,16 @@ def test_people_introduced_by_a_title_are_no_parties_even_when_named_again_alone
     assert deals and any(a["value"] == "80000000" for d in deals for a in d["amounts"])
     names = {p["name"] for d in deals for p in d["parties"]}
     assert not {n for n in names if "Ferrow" in n or "Marrak" in n}
+
+
+def test_a_parent_and_its_uk_subsidiary_stay_two_companies_and_a_government_grant_is_no_party():
+    deals = deals_of(
+        "Energy News\n\nKorean tower maker wins UK grant\n\n"
+        "A subsidiary of the South Korean Hanbit Towers Corporation confirmed on 12 February that it has been awarded "
+        "Coastal Growth Funding from the UK government to build a tower factory in the Tyneside, North East England.\n"
+        "Hanbit Towers UK Limited plan to build the facility. The government’s Coastal Growth Fund has invested "
+        "nearly £2 billion."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "Hanbit Towers Corporation" in names
+    assert not {"Coastal Growth Funding", "Coastal Growth Fund", "Tyneside", "England"} & names

@@ -33,7 +33,7 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,3}[A-Z][a-z]+$")
 _INITIALS_PERSON = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){2,3}[A-Z][a-z]+\b")
 _UNIT = re.compile(r"^\d+(?:[.,]\d+)?\s?(?:GWh|MWh|kWh|GW|MW|kW|nm|mm|km|kg|t)$")
 _PLACE_AFTER = re.compile(r"^(?:-based|\s(?:Province|province|state|State|city|City|county|County|region|Region))")
-_PLACE_BEFORE = re.compile(r"\b(?:in|near|at|to|from|into|across|outside)\s$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|at|to|from|into|across|outside)\s$|\b(?:in|near|across|outside) the\s$")
 _POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
 
 
@@ -144,6 +144,8 @@ def _name(
     before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
     if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
         return None
+    if re.search(r"\bgovernment['’]s\s$", before, re.I) or re.match(r"^\s(?:from|of) the (?:\w+ )?government\b", after):
+        return None  # "the government's Regional Growth Fund", "X Funding from the UK government": public programmes
     if _PLACE_BEFORE.search(before) and not lx.rx(rf",?\s{lx.EN_LEGAL}").match(after):
         return None
     if after.startswith("'s ") or after.startswith("’s "):
