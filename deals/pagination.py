@@ -7,6 +7,8 @@ says the result is small (≤ ``EXACT_LIMIT``) and cheap to produce (≤ ``COUNT
 the count made exact, bounded by ``LIMIT EXACT_LIMIT + 1``. Other counts are shown as "about".
 """
 
+import time
+
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
@@ -32,6 +34,37 @@ def planner_estimate(queryset) -> int:
     return planner_plan(queryset)[0]
 
 
+_TABLE_ROWS: dict[str, tuple[float, int]] = {}
+TABLE_ESTIMATE_SECONDS = 300
+
+
+def table_estimate(model) -> int:
+    """The rows of a model's table as the planner knows them (``pg_class.reltuples``, kept by
+    autovacuum), remembered for five minutes: a scale to compare estimates with, which an EXPLAIN
+    of the whole table recomputed on every search (docs/benchmarks.md)."""
+    table = model._meta.db_table
+    at, rows = _TABLE_ROWS.get(table, (0.0, 0))
+    if time.monotonic() - at > TABLE_ESTIMATE_SECONDS:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+                rows = int(cur.fetchone()[0])
+            if rows < 0:  # never analysed: the planner's own guess for the table
+                rows = planner_estimate(model._default_manager.all())
+        else:
+            rows = model._default_manager.count()
+        _TABLE_ROWS[table] = (time.monotonic(), max(rows, 1))
+    return max(rows, 1)
+
+
+def mark_few_matches(queryset):
+    """Tell the paginator that the planner already found this result small (a name search): it
+    fetches the ids at once instead of asking EXPLAIN again. Kept on the query, which every later
+    filter copies."""
+    queryset.query.few_matches = True
+    return queryset
+
+
 class EstimatedCountPaginator(Paginator):
     EXACT_LIMIT = 10_000
     is_estimate = False
@@ -39,7 +72,8 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         unordered = self.object_list.order_by()
-        if connection.vendor == "postgresql":
+        few = getattr(self.object_list.query, "few_matches", False) and self.fetch is not None
+        if connection.vendor == "postgresql" and not few:
             estimate, cost = planner_plan(unordered)
             if estimate > self.EXACT_LIMIT or cost > COUNT_COST_LIMIT:
                 self.is_estimate = True

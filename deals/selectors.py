@@ -24,7 +24,7 @@ from .models import (
     Sector,  # fmt: skip
 )
 from .names import normalize_name
-from .pagination import planner_estimate
+from .pagination import mark_few_matches, planner_estimate, table_estimate
 
 
 def public_deals() -> QuerySet[Deal]:
@@ -140,8 +140,8 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
         if len(companies) <= ALIAS_PROBE:
             by_alias = DealParty.objects.filter(company_id__in=companies).order_by().values("deal_id")
     union = by_words.union(by_title, by_alias)
-    if planner_estimate(union) < DENSE_FRACTION * planner_estimate(Deal.objects.all()):
-        return queryset.filter(id__in=union)
+    if planner_estimate(union) < DENSE_FRACTION * table_estimate(Deal):
+        return mark_few_matches(queryset.filter(id__in=union))
     # The range (>= and <=) instead of "=" is deliberate: with an equality PostgreSQL turns this
     # EXISTS into a hashed subplan and computes every alias match up front (240 ms at 1M); the
     # range keeps it a per-row probe of the deal_id index, stopping with the page.

@@ -211,3 +211,18 @@ def test_a_small_result_is_counted_and_paged_from_one_query_of_its_ids(client):
     assert "Paged 4" not in html and "Paged 0" not in html and "Draft paged" not in html
     assert not [q for q in queries if "COUNT(" in q["sql"] and '"deals_deal"' in q["sql"]]
     assert client.get("/deals/?per_page=3&page=3").content.decode().count("Paged 0") >= 1
+
+
+def test_a_name_search_found_small_by_the_planner_is_paged_without_a_second_estimate(postgres, client, monkeypatch):
+    from deals import selectors
+
+    monkeypatch.setattr(selectors, "DENSE_FRACTION", float("inf"))  # a few test rows are no dense result
+    for i in range(3):
+        make_deal(f"Quillon Robotics {i}", day=i + 1)
+    make_deal("Something else")
+    client.get("/deals/?q=quillon&per_page=2&page=2")  # warm the cached facets, choices and table size
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/deals/?q=quillon&per_page=2&page=2").content.decode()
+    assert "Quillon Robotics 0" in html and "Quillon Robotics 1" not in html and "Something else" not in html
+    explains = [q["sql"] for q in queries if q["sql"].startswith("EXPLAIN")]
+    assert len(explains) == 1  # the search's own estimate; the paginator fetches the ids at once
