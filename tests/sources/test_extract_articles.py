@@ -470,3 +470,17 @@ def test_a_parent_and_its_uk_subsidiary_stay_two_companies_and_a_government_gran
     names = {p["name"] for d in deals for p in d["parties"]}
     assert "Hanbit Towers Corporation" in names
     assert not {"Coastal Growth Funding", "Coastal Growth Fund", "Tyneside", "England"} & names
+
+
+def test_an_entrepreneur_and_the_newspaper_he_told_are_no_parties():
+    deals = deals_of(
+        "Robotics\n\nStake sales\n\n"
+        "Two of Arvelo's German shareholders -- technology company Brannick and entrepreneur Otto Lessing -- said they "
+        "had agreed to sell their stakes.\n"
+        "Brannick had agreed to sell its stake of 25 percent for 1.2 billion euros.\n"
+        "And Lessing told the business daily Morgenblatt he had agreed to sell his stake of 10 percent for "
+        "nearly 500 million euros."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert {"Brannick", "Arvelo"} <= names  # not "Arvelo's German"
+    assert not {"Lessing", "Otto Lessing", "Morgenblatt"} & names

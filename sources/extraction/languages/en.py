@@ -16,6 +16,7 @@ _RUN = re.compile(rf"(?<![\w&'’.-]){_WORD}(?:(?:\s|\s(?:&|of|de|von|and)\s|-){
 _PERSON_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof)\.?|\b(?:CEO|chief executive|chairman|chairwoman|president|minister|governor|mayor|"
     r"director|officer|head|founder|secretary|spokesman|spokeswoman|spokesperson|analyst|ambassador|vice|"
+    r"entrepreneur|businessman|businesswoman|billionaire|tycoon|"
     r"Minister|Governor|Mayor|President|Chairman|Secretary|Commissioner)\b,?)\s$"
 )
 _PERSON_AFTER = re.compile(
@@ -38,7 +39,11 @@ _POSSESSIVE_COUNTRY = re.compile(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s$")
 
 
 _TITLE = r"(?:Minister|President|Chairman|Chairwoman|Governor|Mayor|Ambassador|Secretary|Premier|Commissioner|CEO)"
-_TITLED = re.compile(rf"\b{_TITLE}\s((?:[A-Z][\w'’]*(?:-\s?|\s)?){{1,3}})")
+_TITLED = re.compile(
+    rf"\b(?:{_TITLE}|entrepreneur|businessman|businesswoman|billionaire|tycoon)\s((?:[A-Z][\w'’]*(?:-\s?|\s)?){{1,3}})"
+)
+# "the business daily X", "news agency X": the press that reports a deal, not a party to it
+_PRESS_BEFORE = re.compile(r"\b(?:daily|newspaper|news agency|agency|magazine|broadcaster|weekly|tabloid|outlet)\s$")
 
 
 def _people_words(text: str) -> set[str]:
@@ -129,6 +134,9 @@ def _name(
     if not words:
         return None
     name = re.sub(r"-based$", "", text[s:e].rstrip(".,'’"))
+    possessive = re.search(r"['’]s\s(\S+)$", name)
+    if possessive and _country_word(possessive.group(1)):
+        name = name[: possessive.start()]  # "Arvelo's German shareholders": Arvelo
     name = re.sub(r"['’]s$", "", name)
     e = s + len(name)
     if len(name) < 2 or lx.is_government_name(name) or _country_word(name) or lx.is_place(name):
@@ -143,6 +151,8 @@ def _name(
         return None  # "the Government of Karnataka ... Karnataka secured": a state, not a company
     before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
     if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
+        return None
+    if _PRESS_BEFORE.search(before):
         return None
     if re.search(r"\bgovernment['’]s\s$", before, re.I) or re.match(r"^\s(?:from|of) the (?:\w+ )?government\b", after):
         return None  # "the government's Regional Growth Fund", "X Funding from the UK government": public programmes
