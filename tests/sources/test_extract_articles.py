@@ -484,3 +484,12 @@ def test_an_entrepreneur_and_the_newspaper_he_told_are_no_parties():
     names = {p["name"] for d in deals for p in d["parties"]}
     assert {"Brannick", "Arvelo"} <= names  # not "Arvelo's German"
     assert not {"Lessing", "Otto Lessing", "Morgenblatt"} & names
+
+
+def test_a_name_before_a_sum_written_long_is_a_party():
+    deals = deals_of(
+        "경제신문\n\n외국기업 투자 신고\n\n입력 2004.05.20 09:00\n\n"
+        "20일 서울에서 투자 협약을 체결한 프랑스 기업은 라비에르 4억6백만달러를 비롯 몽타뉴 2억5천4백만달러 등이다."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert {"라비에르", "몽타뉴"} <= names

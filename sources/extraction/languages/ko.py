@@ -169,7 +169,7 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     if glued_particle:
         e -= len(re.search(r"(?:과|와|는|은|을|를|의|에게|로부터)$", core[-1].form).group())
     name = sentence[s:e]
-    after = sentence[e : e + 8]
+    after = sentence[e : e + 20]  # "까르푸 2억5천4백만달러": a sum written long
     following = next((w for w in words[i + 1 :] if w), None)
     next_word = sentence[following[0].start :] if following else ""
     descriptor = bool(prev_core and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", prev_core))
