@@ -682,6 +682,20 @@ class EntityFinder:
                     continue
                 if not any(re.search(foreign, a) for a in e.aliases):
                     e.country, e.country_guessed = "KR", True
+        # "일본 통신업체 X그룹 산하의 Y", "X's subsidiary Y": a unit is of its parent's country.
+        by_end = {b: o for o in self.entities if o.kind == "company" and o.country for _, b in o.spans}
+        for e in self.entities:
+            if e.kind != "company" or (e.country and not e.country_guessed):
+                continue
+            for s, _ in e.spans:
+                m = re.search(
+                    r"(\S)\s?(?:산하의?|계열사인?|자회사인?|傘下の|旗下的?|['’]s (?:unit|subsidiary|affiliate))\s$",
+                    t[max(0, s - 20) : s],
+                )
+                parent = by_end.get(max(0, s - 20) + m.end(1)) if m else None
+                if parent is not None and parent is not e:
+                    e.country, e.country_guessed = parent.country, False
+                    break
 
     def _locate(self) -> None:
         t = self.text

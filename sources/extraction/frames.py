@@ -338,7 +338,13 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
         for money in find_amounts(s.text, language=language):
             before = s.text[max(0, money.start - 40) : money.start]
             after = s.text[money.end : money.end + 25]
-            if lx.NON_DEAL_AMOUNT_RE.search(before) or re.match(r"\s*(?:규모의?\s)?(?:시장|market)", after, re.I):
+            # "X는 총 10억엔을 투자해": the whole of one party's own commitment, not a total of many deals
+            own_total = (
+                names_a_party and re.search(r"총\s?$", before) and re.match(r"(?:을|를)\s?(?:투자|투입|출자)", after)
+            )
+            if (lx.NON_DEAL_AMOUNT_RE.search(before) and not own_total) or re.match(
+                r"\s*(?:규모의?\s)?(?:시장|market)", after, re.I
+            ):
                 continue
             if money.value < _SMALLEST.get(money.currency, 10_000):
                 continue  # a share price or a per-unit figure, not what a deal commits

@@ -263,7 +263,7 @@ KIND_PATTERNS = {
     "investment": r"투자|invest\w*|инвести\w*|Investition\w*|investier\w*|投資|投资",
     "licensing": r"라이선스|라이센스|특허권?\s?(?:사용\s?)?(?:협약|계약)|licen[cs]\w*|лиценз\w*|Lizenz\w*|ライセンス|许可",
     "technology_transfer": r"기술\s?이전|기술\s?수출|technology transfer|transfer of technology|передач\w+ технолог\w*|技術移転|技术转让|Technologietransfer",
-    "acquisition": r"인수|매각|acqui(?:re|red|res|sition)|takeover|(?:buy|sell)(?:s|ing)? (?:a|its|their) (?:stake of |(?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake)|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
+    "acquisition": r"인수|매각|지분\s?(?:\d+(?:\.\d+)?\s?%\s?(?:를|을)?\s?)?취득|acqui(?:re|red|res|sition)|takeover|(?:buy|sell)(?:s|ing)? (?:a|its|their) (?:stake of |(?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake)|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
     "fund": r"펀드|\bfund(?:ing)?\b|фонд\w*|Fonds|ファンド|基金",
     "partnership": r"파트너십|전략적\s?제휴|partnership|партнерств\w*|Partnerschaft|提携|战略合作",
 }

@@ -493,3 +493,20 @@ def test_a_name_before_a_sum_written_long_is_a_party():
     )
     names = {p["name"] for d in deals for p in d["parties"]}
     assert {"라비에르", "몽타뉴"} <= names
+
+
+def test_a_stake_bought_is_its_own_deal_with_the_buyers_whole_sum_and_a_unit_takes_its_parents_country():
+    deals = deals_of(
+        "국제경제\n\n일본 기업 해외 인수 늘어\n\n입력 2010.10.21 09:00\n\n"
+        "이날 일본 통신업체 가온그룹 산하의 가온데이터는 미국 IT 기업인 다라시스템을 1000억엔에 인수하기로 했다.\n"
+        "또 일본 제약업체인 미나토제약은 우리나라의 바이오 벤처기업인 한빛바이오의 지분 30%를 취득하기로 했다. "
+        "미나토제약은 총 10억엔을 투자해 공동 연구개발에 나설 예정이다."
+    )
+    by_party = {p["name"]: (d, p["country"]) for d in deals for p in d["parties"]}
+    assert by_party["가온데이터"][1] == "JP"
+    stake, _ = by_party["미나토제약"]
+    assert "한빛바이오" in {p["name"] for p in stake["parties"]} and "다라시스템" not in {
+        p["name"] for p in stake["parties"]
+    }
+    assert "acquisition" in stake["kinds"]
+    assert [(a["currency"], a["value"]) for a in stake["amounts"]] == [("JPY", "1000000000")]
