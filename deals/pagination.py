@@ -57,11 +57,26 @@ def table_estimate(model) -> int:
     return max(rows, 1)
 
 
-def mark_few_matches(queryset):
-    """Tell the paginator that the planner already found this result small (a name search): it
-    fetches the ids at once instead of asking EXPLAIN again. Kept on the query, which every later
-    filter copies."""
-    queryset.query.few_matches = True
+def cached_estimate(queryset) -> int:
+    """``planner_estimate`` of a query that filters by plain columns (the approved deals), kept five
+    minutes per SQL text like ``table_estimate``."""
+    sql, params = queryset.query.sql_with_params()
+    key = sql + repr(params)
+    at, rows = _TABLE_ROWS.get(key, (0.0, 0))
+    if time.monotonic() - at > TABLE_ESTIMATE_SECONDS:
+        rows = planner_estimate(queryset)
+        if len(_TABLE_ROWS) > 1000:
+            _TABLE_ROWS.clear()  # the admin's filter combinations are many: bounded, not a leak
+        _TABLE_ROWS[key] = (time.monotonic(), rows)
+    return rows
+
+
+def mark_estimate(queryset, rows: int):
+    """Tell the paginator what the planner already estimated for this result (a search): it need
+    not ask EXPLAIN again. A small result's ids are fetched at once whatever filters follow (they
+    only narrow it); a large estimate stands only while no later filter has changed the query.
+    Kept on the query, which every later filter copies."""
+    queryset.query.search_estimate = (rows, len(queryset.query.where.children))
     return queryset
 
 
@@ -72,7 +87,12 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         unordered = self.object_list.order_by()
-        few = getattr(self.object_list.query, "few_matches", False) and self.fetch is not None
+        query = self.object_list.query
+        hint = getattr(query, "search_estimate", None) if self.fetch is not None else None
+        few = hint is not None and hint[0] <= self.EXACT_LIMIT
+        if hint is not None and not few and hint[1] == len(query.where.children):
+            self.is_estimate = True
+            return hint[0]
         if connection.vendor == "postgresql" and not few:
             estimate, cost = planner_plan(unordered)
             if estimate > self.EXACT_LIMIT or cost > COUNT_COST_LIMIT:

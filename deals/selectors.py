@@ -24,7 +24,7 @@ from .models import (
     Sector,  # fmt: skip
 )
 from .names import normalize_name
-from .pagination import mark_few_matches, planner_estimate, table_estimate
+from .pagination import cached_estimate, mark_estimate, planner_estimate, table_estimate
 
 
 def public_deals() -> QuerySet[Deal]:
@@ -140,8 +140,9 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
         if len(companies) <= ALIAS_PROBE:
             by_alias = DealParty.objects.filter(company_id__in=companies).order_by().values("deal_id")
     union = by_words.union(by_title, by_alias)
-    if planner_estimate(union) < DENSE_FRACTION * table_estimate(Deal):
-        return mark_few_matches(queryset.filter(id__in=union))
+    matches, total = planner_estimate(union), table_estimate(Deal)
+    if matches < DENSE_FRACTION * total:
+        return mark_estimate(queryset.filter(id__in=union), matches)
     # The range (>= and <=) instead of "=" is deliberate: with an equality PostgreSQL turns this
     # EXISTS into a hashed subplan and computes every alias match up front (240 ms at 1M); the
     # range keeps it a per-row probe of the deal_id index, stopping with the page.
@@ -153,7 +154,11 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
             company__aliases__accepted=True,
         )
     )
-    return queryset.alias(search_vector=vector).filter(Q(search_vector=query) | Q(title__icontains=value) | alias_match)
+    found = queryset.alias(search_vector=vector).filter(
+        Q(search_vector=query) | Q(title__icontains=value) | alias_match
+    )
+    # The share of the matches the queryset keeps (the approved ones on public pages), for the count
+    return mark_estimate(found, round(matches * min(1.0, cached_estimate(queryset) / total)))
 
 
 def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]:

@@ -226,3 +226,24 @@ def test_a_name_search_found_small_by_the_planner_is_paged_without_a_second_esti
     assert "Quillon Robotics 0" in html and "Quillon Robotics 1" not in html and "Something else" not in html
     explains = [q["sql"] for q in queries if q["sql"].startswith("EXPLAIN")]
     assert len(explains) == 1  # the search's own estimate; the paginator fetches the ids at once
+
+
+def test_a_common_fragments_count_is_the_searchs_own_estimate_until_another_filter_narrows_it(
+    postgres, client, monkeypatch
+):
+    from deals import selectors
+    from deals.pagination import EstimatedCountPaginator
+
+    monkeypatch.setattr(selectors, "DENSE_FRACTION", 0.0)  # every search takes the per-row shape
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_LIMIT", 0)  # and every count is an estimate
+    for i in range(3):
+        make_deal(f"Quillon Robotics {i}", day=i + 1)
+
+    def explains(url):
+        client.get(url)  # warm the cached facets and choices
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith("EXPLAIN")]
+
+    assert len(explains("/deals/?q=quillon")) == 1
+    assert len(explains("/deals/?q=quillon&lifecycle=completed")) == 2  # the narrowed result is estimated anew
