@@ -455,6 +455,8 @@ class EntityFinder:
             r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}(?:道|市|県|省|区|部|庁))(?=および|と|、|は|の|和|与|，|\(|（)",
             t,
         ):
+            if re.search(r"(?:東|西|南|北|中)部$", m.group(1)):
+                continue  # "韓国西部": a part of a country, not a ministry
             self.add("government", m.group(1), m.start(1))
 
     # -- joint ventures -------------------------------------------------------------------------

@@ -510,3 +510,13 @@ def test_a_stake_bought_is_its_own_deal_with_the_buyers_whole_sum_and_a_unit_tak
     }
     assert "acquisition" in stake["kinds"]
     assert [(a["currency"], a["value"]) for a in stake["amounts"]] == [("JPY", "1000000000")]
+
+
+def test_a_part_of_a_country_is_no_public_body():
+    deals = deals_of(
+        "産業ニュース\n\n投資協約\n\n2013年5月25日\n\n"
+        "【聯合ニュース】韓国西部、忠清南道の知事は24日、東京都内のホテルで東光化学の社長と"
+        "100億ウォンの投資協約を結んだ。"
+    )
+    bodies = {g["name"] for d in deals for g in d["government"]}
+    assert "忠清南道" in bodies and "韓国西部" not in bodies
