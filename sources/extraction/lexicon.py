@@ -265,7 +265,7 @@ KIND_PATTERNS = {
     "technology_transfer": r"기술\s?이전|기술\s?수출|technology transfer|transfer of technology|передач\w+ технолог\w*|技術移転|技术转让|Technologietransfer",
     "acquisition": r"인수|매각|지분\s?(?:\d+(?:\.\d+)?\s?%\s?(?:를|을)?\s?)?취득|acqui(?:re|red|res|sition)|takeover|(?:buy|sell)(?:s|ing)? (?:a|its|their) (?:stake of |(?:\d+(?:\.\d+)?\s?(?:%|percent|per cent) )?stake)|приобрет\w*|поглощени\w*|Übernahme|übernimmt|買収|收购",
     "fund": r"펀드|\bfund(?:ing)?\b|фонд\w*|Fonds|ファンド|基金",
-    "partnership": r"파트너십|전략적\s?제휴|partnership|партнерств\w*|Partnerschaft|提携|战略合作",
+    "partnership": r"파트너십|전략적\s?제휴|공동\s?(?:R&D|연구\s?개발|연구|개발)\s?협약|partnership|joint (?:R&D|research|development) agreement|共同研究|共同開発|联合研发|партнерств\w*|Partnerschaft|提携|战略合作",
 }
 KIND_RES = {k: re.compile(v, re.I) for k, v in KIND_PATTERNS.items()}
 # Words that make a sum a total, a market size, a company's revenue: not a deal amount.

@@ -520,3 +520,11 @@ def test_a_part_of_a_country_is_no_public_body():
     )
     bodies = {g["name"] for d in deals for g in d["government"]}
     assert "忠清南道" in bodies and "韓国西部" not in bodies
+
+
+def test_a_joint_research_agreement_is_a_partnership():
+    deals = deals_of(
+        "산업뉴스\n\n로봇 공동 개발\n\n입력 2023.02.08 09:00\n\n"
+        "가온텔레콤은 이스라엘 다라로보틱스와 500만달러 규모 돌봄로봇 공동 R&D 협약을 체결했다."
+    )
+    assert any("partnership" in d["kinds"] for d in deals)
