@@ -379,11 +379,11 @@ class EntityFinder:
                 # "전남도" after "전라남도": the same province, so an alias of it.
                 self.add("government", name, i, country="KR", alias=full)
         for m in lx.rx(rf"(?<![가-힣])({lx.KO_NATIONAL})").finditer(t):
-            self.add("government", m.group(1), m.start(), country="KR")
+            self._ko_body(m.group(1), m.start())
         # Ministries and offices by their shape, past names included (지식경제부, 산자부, 중소기업청).
         for m in re.finditer(r"(?<![가-힣])([가-힣]{2,9}(?:부|청|처))(?=\s|[은는이가와과의에,·]|장관|차관|청장)", t):
             if not lx.KO_NOT_BODIES.search(m.group(1)):
-                self.add("government", m.group(1), m.start(), country="KR")
+                self._ko_body(m.group(1), m.start())
         # "Department of Energy", "Government of Westland", "Department for Trade, Skills & Growth"
         for m in re.finditer(
             r"((?:U\.S\.|US|UK|[A-Z][a-z]+)\s)?((?:Department|Government|Office|Agency|Council)\s(?:of|for)\s"
@@ -458,6 +458,15 @@ class EntityFinder:
             if re.search(r"(?:東|西|南|北|中)部$", m.group(1)):
                 continue  # "韓国西部": a part of a country, not a ministry
             self.add("government", m.group(1), m.start(1))
+
+    def _ko_body(self, name: str, start: int) -> None:
+        """A Korean ministry, or a foreign one when a country opens it ("이스라엘 외교부")."""
+        before = re.search(r"(\S+)\s$", self.text[max(0, start - 12) : start])
+        code = lx.country_of(before.group(1)) if before and lx.is_country_word(before.group(1)) else None
+        if code and code != "KR":
+            self.add("government", f"{before.group(1)} {name}", before.start(1) + max(0, start - 12), country=code)
+        else:
+            self.add("government", name, start, country="KR")
 
     # -- joint ventures -------------------------------------------------------------------------
     def _joint_ventures(self) -> None:

@@ -528,3 +528,14 @@ def test_a_joint_research_agreement_is_a_partnership():
         "가온텔레콤은 이스라엘 다라로보틱스와 500만달러 규모 돌봄로봇 공동 R&D 협약을 체결했다."
     )
     assert any("partnership" in d["kinds"] for d in deals)
+
+
+def test_a_foreign_ministry_keeps_its_country():
+    deals = deals_of(
+        "산업뉴스\n\n한-노르웨이 협력\n\n입력 2023.02.08 09:00\n\n"
+        "산업통상자원부 장관과 노르웨이 외교부 장관이 참석한 가운데 가온텔레콤은 노르웨이 다라로보틱스와 "
+        "500만달러 규모의 협약을 체결했다."
+    )
+    bodies = {g["name"]: g["country"] for d in deals for g in d["government"]}
+    assert "외교부" not in bodies
+    assert bodies.get("노르웨이 외교부", "NO") == "NO" and bodies.get("산업통상자원부") == "KR"
