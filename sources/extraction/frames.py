@@ -326,6 +326,19 @@ def _prefer_event_dates(
     return others or dates
 
 
+def _event_dates(s: Sentence, text: str, published: dt.date | None, year: int | None) -> list[FoundDate]:
+    dates = resolve_dates(s.text, s.start, published, year)
+    dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
+    # "…했다고 12일 밝혔다" dates the announcement, not the signing.
+    dates = [d for d in dates if not _ANNOUNCED_RE.match(text[d.end : d.end + 12])] or dates[:0]
+    return _prefer_event_dates(dates, published)
+
+
+def _is_dateline(d: FoundDate, published: dt.date | None) -> bool:
+    """The page's own date written out in full ("Nov 16, 2022"), not a date the text resolves."""
+    return published is not None and d.date == published and d.precision == "day" and bool(re.search(r"\d{4}", d.text))
+
+
 def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: list[Entity],
           all_sentences: list[Sentence], headline: list[Sentence], others: list[Entity],
           year: int | None = None) -> None:  # fmt: skip
@@ -364,6 +377,7 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             seen_values.add(key)
             f.amounts.append(money)
 
+    dateline: FoundDate | None = None
     for s in f.sentences:
         take_amounts(s)
         for kind, rx in lx.KIND_RES.items():
@@ -373,12 +387,12 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
                     continue
                 f.kinds.append((kind, s.start + m.start(), s.start + m.end()))
         if f.date is None and (s.concluded or s is f.sentences[0]):
-            dates = resolve_dates(s.text, s.start, published, year)
-            dates = [d for d in dates if published is None or d.date <= published + dt.timedelta(days=1)]
-            # "…했다고 12일 밝혔다" dates the announcement, not the signing.
-            dates = [d for d in dates if not _ANNOUNCED_RE.match(text[d.end : d.end + 12])] or dates[:0]
-            dates = _prefer_event_dates(dates, published)
-            if dates:
+            dates = _event_dates(s, text, published, year)
+            if dates and _is_dateline(dates[0], published) and dateline is None:
+                # "SEOUL, Nov 16, 2022 - X will invest … X signed on Tuesday": the page's own date
+                # stands only if no later sentence of the deal dates the signing itself.
+                dateline = dates[0]
+            elif dates:
                 f.date = dates[0]
     if not f.amounts and f.sentences:
         # "Four German firms want to invest $100m in X. The firms signed letters of intent on
@@ -391,6 +405,12 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             take_amounts(prev)
             if f.amounts and not any(k == "investment" for k, _, _ in f.kinds):
                 f.kinds.append(("investment", prev.start + invest.start(), prev.start + invest.end()))
+    if f.date is None:
+        # "…체결했다고 10일 공시했다. 계약은 현지시간 9일 보스턴에서 이뤄졌다": a sentence of the deal that
+        # concludes nothing may still date it.
+        found = [d for x in f.sentences if not x.concluded for d in _event_dates(x, text, published, year)
+                 if d.precision == "day" and not _is_dateline(d, published)]  # fmt: skip
+        f.date = found[0] if found else dateline
     if f.date is None:
         # The event's date is often given once, in the lead ("signed on Oct. 4 at the roadshow").
         found = [d for s in all_sentences[:3] for d in resolve_dates(s.text, s.start, published, year)

@@ -539,3 +539,21 @@ def test_a_foreign_ministry_keeps_its_country():
     bodies = {g["name"]: g["country"] for d in deals for g in d["government"]}
     assert "외교부" not in bodies
     assert bodies.get("노르웨이 외교부", "NO") == "NO" and bodies.get("산업통상자원부") == "KR"
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("Business Wire\n\nCathode plant\n\n"
+         "SEOUL, Nov 16, 2022 - Brightwell Cells Inc., a US maker, will invest $1.2bn to build a plant in Pohang.\n"
+         "Brightwell signed a memorandum of understanding on Tuesday with Pohang City at a ceremony in Seoul.",
+         "2022-11-15"),
+        ("바이오뉴스\n\n기술이전 계약\n\n입력 2022.03.10 09:00\n\n"
+         "가온바이오는 미국 다라파마와 후보물질의 기술이전 계약을 체결했다고 10일 공시했다. "
+         "계약은 현지시간 9일 미국 보스턴에서 이뤄졌다.",
+         "2022-03-09"),
+    ],
+    ids=["dateline, then the signing's weekday", "announced on the 10th, signed on the 9th"],
+)  # fmt: skip
+def test_a_later_sentence_that_dates_the_signing_wins_over_the_pages_own_date(text, date):
+    assert [d["date"] for d in deals_of(text)] == [date]
