@@ -740,7 +740,7 @@ _FORM_COUNTRIES = [
 
 
 # Acronyms of agreements, fields and offices that news writes in capitals: never a company.
-_GENERIC_ACRONYM = re.compile(r"^(?:MOU|MoU|LOI|IT|ICT|AI|IoT|R&D|CEO|CFO|CTO|COO|IR|IPO|M&A|FDI|EV|OEM|ESG)$")
+_GENERIC_ACRONYM = re.compile(r"^(?:MOU|MoU|LOI|IT|ICT|AI|IoT|R&D|CEO|CFO|CTO|COO|IR|IPO|M&A|FDI|EV|OEM|ESG|СП|JV)$")
 
 
 def _occurrences(text: str, needle: str) -> list[int]:

@@ -557,3 +557,14 @@ def test_a_foreign_ministry_keeps_its_country():
 )  # fmt: skip
 def test_a_later_sentence_that_dates_the_signing_wins_over_the_pages_own_date(text, date):
     assert [d["date"] for d in deals_of(text)] == [date]
+
+
+def test_an_event_a_byline_and_a_companys_seat_are_no_parties():
+    deals = deals_of(
+        "Tech Deals\n\nKorean and Norwegian firms sign deals\n\nBy Ada Marrow | June 13, 2023\n\n"
+        "Two technology deals were signed on Monday at the Korea-Norway Open Innovation Day, a matchmaking event.\n"
+        "Hanbit Robotics Co., Ltd. signed a licensing agreement with Fjordline Motion AS of Stavanger."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert {"Hanbit Robotics Co., Ltd.", "Fjordline Motion AS"} <= names
+    assert not {"Ada Marrow", "Korea-Norway Open Innovation Day", "Stavanger"} & names

@@ -42,6 +42,11 @@ _TITLE = r"(?:Minister|President|Chairman|Chairwoman|Governor|Mayor|Ambassador|S
 _TITLED = re.compile(
     rf"\b(?:{_TITLE}|entrepreneur|businessman|businesswoman|billionaire|tycoon)\s((?:[A-Z][\w'’]*(?:-\s?|\s)?){{1,3}})"
 )
+_BYLINE = re.compile(r"(?:^|\n)[ \t]*(?:By|by)\s$")
+_EVENT = re.compile(
+    r"\s(?:Day|Days|Forum|Summit|Expo|Conference|Fair|Week|Festival|Roadshow|Seminar|Symposium|Ceremony|"
+    r"Exhibition|Show|Meeting|Dialogue)$"
+)
 # "the business daily X", "news agency X": the press that reports a deal, not a party to it
 _PRESS_BEFORE = re.compile(r"\b(?:daily|newspaper|news agency|agency|magazine|broadcaster|weekly|tabloid|outlet)\s$")
 
@@ -152,8 +157,10 @@ def _name(
     before, after = text[max(sentence_start, s - 40) : s], text[e : e + 40]
     if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PLACE_AFTER.match(after):
         return None
-    if _PRESS_BEFORE.search(before):
+    if _PRESS_BEFORE.search(before) or _BYLINE.search(text[max(0, s - 12) : s]):
         return None
+    if _EVENT.search(name) or lx.rx(rf"{lx.EN_LEGAL}\.?,? of\s$").search(before):
+        return None  # "the Korea-Israel Innovation Day", "X Ltd. of Haifa": an event, a seat
     if re.search(r"\bgovernment['’]s\s$", before, re.I) or re.match(r"^\s(?:from|of) the (?:\w+ )?government\b", after):
         return None  # "the government's Regional Growth Fund", "X Funding from the UK government": public programmes
     if _PLACE_BEFORE.search(before) and not lx.rx(rf",?\s{lx.EN_LEGAL}").match(after):
