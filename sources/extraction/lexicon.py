@@ -228,7 +228,7 @@ CONCLUDED_RE = re.compile(
     r"(?:인수|취득|투자|설립|합작|제휴|공급|도입)하기로\s?(?:했|합의|결정)|(?:약정|협약|MOU|MoU|양해각서)\)?\s?체결|(?:인수|취득|투자|설립|합작|건립)키로|투자한다|"
     r"\b(?:signed|inked|sealed|concluded|struck|clinched|exchanged|agreed|entered into|completed|closed|formed|"
     r"acquired|acquires|signs|agrees|has agreed|have agreed|teamed up|sign|secured|awarded|invested|invests|"
-    r"announced (?:a|an|the) (?:\w+ )?(?:joint venture|partnership|agreement|deal|investment|alliance)|"
+    r"announced (?:a|an|the) (?:(?!to\b|plans?\b)\S+ ){0,4}?(?:joint venture|partnership|agreement|deal|investment|alliance)|"
     r"(?:will|would) (?:invest|buy|acquire|build|set up|establish|form|take)|launched a joint venture|"
     r"set up a joint venture|(?:by|after|upon) signing|investments? (?:were |was )?made by|(?:has|had|have) (?:drawn|attracted) .{0,40}"
     r"investments? from)\b|"
@@ -241,7 +241,7 @@ CONCLUDED_RE = re.compile(
 NEGATED_RE = re.compile(
     r"검토\s?(?:중|하고|하는)|추진\s?중|추진할|추진하고|추진한다|체결을\s?추진|예정이다|예정인|계획이다|협의\s?중|협의하고|논의\s?중|논의하고|"
     r"가능성|관측|풍문|확정된\s?바\s?없|정해진\s?것은\s?없|부인|해지|취소|무산|철회|백지화|파기|결렬|방문할|방문한다|"
-    r"\b(?:in talks|is expected to|are expected to|expects to|plans to|planning to|is considering|are considering|"
+    r"\b(?:in talks|an? plan to|its plan to|is expected to|are expected to|expects to|plans to|planning to|is considering|are considering|"
     r"considering|could|may sign|might|would (?:sign|invest)|rumou?r\w*|denied|deny|cancel\w*|terminat\w*|scrapped|"
     r"called off|pulled out|walked away|not yet|no decision|will visit|to attract|aims to sign|looking to|"
     r"nothing (?:has|had) been|(?:has|have|had|did) not (?:been )?(?:signed|agreed|concluded|sign|agree))\b|"

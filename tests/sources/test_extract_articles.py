@@ -568,3 +568,17 @@ def test_an_event_a_byline_and_a_companys_seat_are_no_parties():
     names = {p["name"] for d in deals for p in d["parties"]}
     assert {"Hanbit Robotics Co., Ltd.", "Fjordline Motion AS"} <= names
     assert not {"Ada Marrow", "Korea-Norway Open Innovation Day", "Stavanger"} & names
+
+
+def test_an_announced_agreement_with_its_sum_before_it_concludes_but_an_announced_plan_does_not():
+    signed = deals_of(
+        "Biotech\n\nLicensing deals\n\n"
+        "On March 17, Brightwell Bio announced a $1.35 billion licensing agreement with Norrland Pharma, the R&D "
+        "subsidiary of a British group."
+    )
+    assert {"Brightwell Bio", "Norrland Pharma"} <= {p["name"] for d in signed for p in d["parties"]}
+    planned = deals_of(
+        "Biotech\n\nPlans\n\nOn March 17, Brightwell Bio announced a plan to sign a licensing agreement with "
+        "Norrland Pharma."
+    )
+    assert planned == []
