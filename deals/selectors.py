@@ -142,7 +142,7 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
     union = by_words.union(by_title, by_alias)
     matches, total = planner_estimate(union), table_estimate(Deal)
     if matches < DENSE_FRACTION * total:
-        return mark_estimate(queryset.filter(id__in=union), matches)
+        return mark_estimate(queryset.filter(id__in=union), matches, small=True)
     # The range (>= and <=) instead of "=" is deliberate: with an equality PostgreSQL turns this
     # EXISTS into a hashed subplan and computes every alias match up front (240 ms at 1M); the
     # range keeps it a per-row probe of the deal_id index, stopping with the page.
@@ -158,7 +158,7 @@ def deal_search(queryset: QuerySet[Deal], value: str) -> QuerySet[Deal]:
         Q(search_vector=query) | Q(title__icontains=value) | alias_match
     )
     # The share of the matches the queryset keeps (the approved ones on public pages), for the count
-    return mark_estimate(found, round(matches * min(1.0, cached_estimate(queryset) / total)))
+    return mark_estimate(found, round(matches * min(1.0, cached_estimate(queryset) / total)), small=False)
 
 
 def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]:

@@ -247,3 +247,18 @@ def test_a_common_fragments_count_is_the_searchs_own_estimate_until_another_filt
 
     assert len(explains("/deals/?q=quillon")) == 1
     assert len(explains("/deals/?q=quillon&lifecycle=completed")) == 2  # the narrowed result is estimated anew
+
+
+def test_a_common_fragment_never_has_all_its_ids_fetched_however_small_its_estimate(postgres, client, monkeypatch):
+    from deals import pagination, selectors
+
+    monkeypatch.setattr(selectors, "DENSE_FRACTION", 0.0)  # the per-row shape, which walks every deal
+    monkeypatch.setattr(pagination, "COUNT_COST_LIMIT", 0)  # as costly to produce whole as at 100k deals
+    for i in range(3):
+        make_deal(f"Quillon Robotics {i}", day=i + 1)
+    client.get("/deals/?q=quillon&per_page=2")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/deals/?q=quillon&per_page=2").content.decode()
+    assert "Quillon Robotics 2" in html and "Quillon Robotics 0" not in html
+    limits = [q["sql"] for q in queries if '"deals_deal"."id" AS "pk"' in q["sql"] and "LIMIT" in q["sql"]]
+    assert limits and all(q.rstrip().endswith("LIMIT 2") for q in limits)  # one page, not 10,001 ids
