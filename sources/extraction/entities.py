@@ -23,7 +23,8 @@ KO_PARTICLES = (
     "와의", "과의", "에서", "으로", "와", "과", "는", "은", "이", "가", "을", "를", "의", "에", "로", "도", "측은", "측이",
     "측", "이다", "와도", "과도", "하고", "랑",
 )  # fmt: skip
-EN_CAP = r"(?:(?!(?:Co|Ltd|Inc|LLC|Corp|GmbH|Pvt|Pte|PLC|AG|SE)\b)[A-Z][\w&'’.-]*|&)"
+# "Small and Medium" (SMEs) is one word of a public body's name: "Small and Medium Business Administration"
+EN_CAP = r"(?:Small and Medium|(?!(?:Co|Ltd|Inc|LLC|Corp|GmbH|Pvt|Pte|PLC|AG|SE)\b)[A-Z][\w&'’.-]*|&)"
 EN_NAME = rf"{EN_CAP}(?:\s(?:{EN_CAP}|of|and|de|du|la|von|der|für)){{0,5}}"
 _EN_STOP_LEADING = {
     "The", "A", "An", "In", "On", "At", "By", "For", "With", "And", "But", "Under", "After", "Before", "Shares", "Its",

@@ -582,3 +582,16 @@ def test_an_announced_agreement_with_its_sum_before_it_concludes_but_an_announce
         "Norrland Pharma."
     )
     assert planned == []
+
+
+def test_small_and_medium_stays_in_a_bodys_name_and_a_plural_acronym_is_no_company():
+    deals = deals_of(
+        "Defence and SMEs\n\nDeals\n\n"
+        "Norland on Monday signed a memorandum of understanding with Korea's Small and Medium Business "
+        "Administration (SMBA) for a joint $80 million fund.\n"
+        "Hanbit Shipyards signed a $300 million contract to build MCMVs for the Norland navy."
+    )
+    bodies = {g["name"] for d in deals for g in d["government"]}
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "Small and Medium Business Administration" in bodies
+    assert "MCMVs" not in names and "Hanbit Shipyards" in names

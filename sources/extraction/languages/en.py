@@ -148,6 +148,8 @@ def _name(
         return None
     if all(w in lx.EN_NOT_NAMES for w in name.split()) or _INITIALS.match(name) or _UNIT.match(name):
         return None
+    if re.fullmatch(r"[A-Z]{2,6}s", name):
+        return None  # "MCMVs", "SUVs": a plural, so a kind of thing, not a company
     if re.search(rf"\s{_TITLE}\s", name) or all(w.strip("-’'") in people for w in name.split()):
         return None  # "Trade Minister Ada Ferrow", and "Ferrow" once a title has introduced her
     if name.isupper() and lx.is_place(name.title()):
