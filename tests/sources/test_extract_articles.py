@@ -595,3 +595,13 @@ def test_small_and_medium_stays_in_a_bodys_name_and_a_plural_acronym_is_no_compa
     names = {p["name"] for d in deals for p in d["parties"]}
     assert "Small and Medium Business Administration" in bodies
     assert "MCMVs" not in names and "Hanbit Shipyards" in names
+
+
+def test_an_investor_described_as_a_joint_venture_does_not_make_the_deal_one():
+    deals = deals_of(
+        "지역경제\n\n대구시, 전기 이동수단·로봇 기업 2곳과 270억원 투자 양해각서 체결\n\n입력 2019.04.03 09:00\n\n"
+        "대구시는 3일 시청에서 가람모빌리티, 다온로보텍과 투자 양해각서를 체결했다고 밝혔다.\n"
+        "이번 협약에 따라 한미합작기업인 가람모빌리티는 200억원을 들여 전기자전거 제조시설을 건립한다.\n"
+        "한미합작으로 설립된 다온로보텍도 70억원을 들여 산업용 로봇 생산시설을 설립한다."
+    )
+    assert deals and not any("joint_venture" in d["kinds"] for d in deals)
