@@ -385,10 +385,14 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             if m and (s.concluded or kind in ("joint_venture", "investment")):
                 if kind == "investment" and not (f.amounts or s.concluded):
                     continue
-                if kind == "joint_venture" and re.match(
-                    r"\S*(?:기업|법인|회사)?인\s|으로\s?(?:설립|세워)된\s", s.text[m.end() :]
+                if kind == "joint_venture" and (
+                    re.match(r"\S*(?:기업|법인|회사)?인\s|으로\s?(?:설립|세워)된\s", s.text[m.end() :])
+                    or re.search(r"\bwith an?\s(?:\w+\s)?$", s.text[: m.start()])
+                    and re.match(r"\s(?:company|firm)\b", s.text[m.end() :])
                 ):
-                    continue  # "한미합작기업인 X는", "합작으로 설립된 X도 …을 들여": who invests, not what is set up
+                    # "한미합작기업인 X는", "합작으로 설립된 X도", "with a Chinese joint venture company, X": who
+                    # the other party is, not what the deal sets up
+                    continue
                 f.kinds.append((kind, s.start + m.start(), s.start + m.end()))
         if f.date is None and (s.concluded or s is f.sentences[0]):
             dates = _event_dates(s, text, published, year)

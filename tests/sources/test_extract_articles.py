@@ -605,3 +605,12 @@ def test_an_investor_described_as_a_joint_venture_does_not_make_the_deal_one():
         "한미합작으로 설립된 다온로보텍도 70억원을 들여 산업용 로봇 생산시설을 설립한다."
     )
     assert deals and not any("joint_venture" in d["kinds"] for d in deals)
+
+
+def test_a_counterparty_described_as_a_joint_venture_company_does_not_make_the_deal_one():
+    deals = deals_of(
+        "Pharma\n\nLicence out\n\n"
+        "Hanbit Bio said Thursday it has signed a technology transfer agreement with a Chinese joint venture "
+        "company, Quillon Therapeutics, worth $58 million."
+    )
+    assert deals and deals[0]["kinds"] == ["technology_transfer"]
