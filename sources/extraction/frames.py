@@ -385,6 +385,9 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             if m and (s.concluded or kind in ("joint_venture", "investment")):
                 if kind == "investment" and not (f.amounts or s.concluded):
                     continue
+                hedge = lx.NEGATED_RE.search(s.text) if s.negated else None
+                if hedge and hedge.start() < m.start():
+                    continue  # "… could become an opportunity to expand its partnerships": a hope, not this deal
                 if kind == "joint_venture" and (
                     re.match(r"\S*(?:기업|법인|회사)?인\s|으로\s?(?:설립|세워)된\s", s.text[m.end() :])
                     or re.search(r"\bwith an?\s(?:\w+\s)?$", s.text[: m.start()])

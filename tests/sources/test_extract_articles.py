@@ -614,3 +614,13 @@ def test_a_counterparty_described_as_a_joint_venture_company_does_not_make_the_d
         "company, Quillon Therapeutics, worth $58 million."
     )
     assert deals and deals[0]["kinds"] == ["technology_transfer"]
+
+
+def test_a_kind_named_after_a_hedge_in_the_same_sentence_is_not_the_deals():
+    deals = deals_of(
+        "Pharma\n\nLicence\n\n"
+        "Hanbit Bio signed a technology transfer agreement with Quillon Pharma worth $58 million.\n"
+        "Its chief executive said he is pleased to sign the contract, which could become an opportunity to expand "
+        "its partnerships with other global players."
+    )
+    assert deals and "partnership" not in deals[0]["kinds"] and "technology_transfer" in deals[0]["kinds"]
