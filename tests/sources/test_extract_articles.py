@@ -624,3 +624,13 @@ def test_a_kind_named_after_a_hedge_in_the_same_sentence_is_not_the_deals():
         "its partnerships with other global players."
     )
     assert deals and "partnership" not in deals[0]["kinds"] and "technology_transfer" in deals[0]["kinds"]
+
+
+def test_the_us_written_with_dots_before_a_noun_is_no_company():
+    deals = deals_of(
+        "Chips\n\nGrant signed\n\n"
+        "Hanbit Semiconductor signed a memorandum with the Department of Commerce for $6.4 billion in direct "
+        "funding to strengthen the U.S. semiconductor supply chain and advance U.S. technology leadership."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "Hanbit Semiconductor" in names and not {"U.S", "U.S."} & names

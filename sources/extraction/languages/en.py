@@ -183,7 +183,8 @@ def _governed(text: str, name: str) -> bool:
 
 
 def _country_word(word: str) -> bool:
-    return lx.is_country_word(word.rstrip(",.").removesuffix("'s").removesuffix("’s"))
+    word = word.rstrip(",.").removesuffix("'s").removesuffix("’s")
+    return lx.is_country_word(word) or lx.is_country_word(word + ".")  # "U.S" once its last dot is cut
 
 
 def _country_before(before: str) -> str | None:
