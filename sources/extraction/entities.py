@@ -404,7 +404,9 @@ class EntityFinder:
             t,
         ):
             name = m.group(1)
-            if name.endswith(("회사", "지시", "일시", "동시", "당시", "수시", "표시", "도시")):
+            if name.endswith(
+                ("회사", "지시", "일시", "동시", "당시", "수시", "표시", "도시", "지구", "연구", "입구", "요구")
+            ):
                 continue
             e = self.add("government", name, m.start(), country="KR")
             if e and " " in name:

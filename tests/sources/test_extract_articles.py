@@ -634,3 +634,13 @@ def test_the_us_written_with_dots_before_a_noun_is_no_company():
     )
     names = {p["name"] for d in deals for p in d["parties"]}
     assert "Hanbit Semiconductor" in names and not {"U.S", "U.S."} & names
+
+
+def test_a_zone_is_no_public_body():
+    deals = deals_of(
+        "지역경제\n\n대구시, 의료기기 기업 2곳과 투자 양해각서 체결\n\n입력 2019.04.03 09:00\n\n"
+        "대구시는 3일 시청에서 가람메디칼과 200억원 규모의 투자 양해각서를 체결했다고 밝혔다.\n"
+        "청장은 “기업 유치가 진행 중인 수성의료지구와 경산산업지구에 가람메디칼이 연구시설을 짓는다”고 말했다."
+    )
+    bodies = {g["name"] for d in deals for g in d["government"]}
+    assert "대구시" in bodies and "수성의료지구" not in bodies
