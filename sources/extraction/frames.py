@@ -91,6 +91,17 @@ def _mentions(entity: Entity, s: Sentence) -> bool:
     return any(a >= s.start and b <= s.end for a, b in entity.spans)
 
 
+def _acts_in(body: Entity, s: Sentence, f: "Frame", text: str) -> bool:
+    """The body is named in the sentence as more than a possessive ("제주도의 투자환경": a topic),
+    or the sentence also names one of the deal's companies."""
+    spans = [(a, b) for a, b in body.spans if a >= s.start and b <= s.end]
+    if not spans:
+        return False
+    if any(_mentions(c, s) for c in f.companies):
+        return True
+    return any(not re.match(r"의\s|'s\s|’s\s", text[b : b + 3]) for _, b in spans)
+
+
 def _first_mention(entity: Entity, s: Sentence) -> int:
     return min((a for a, b in entity.spans if a >= s.start and b <= s.end), default=10**9)
 
@@ -442,7 +453,7 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
               if (lx.BROKER_RE.search(x.text) or re.search(lx.AGREEMENT_WORDS, x.text, re.I))
               and any(_mentions(c, x) for c in f.companies)]  # fmt: skip
     for g in govs:
-        if any(_mentions(g, s) for s in f.sentences + beside) or any(
-            _mentions(g, s) and (lx.BROKER_RE.search(s.text) or s in headline) for s in lead
+        if any(_acts_in(g, s, f, text) for s in f.sentences + beside) or any(
+            _acts_in(g, s, f, text) and (lx.BROKER_RE.search(s.text) or s in headline) for s in lead
         ):
             f.government.append(g)

@@ -644,3 +644,13 @@ def test_a_zone_is_no_public_body():
     )
     bodies = {g["name"] for d in deals for g in d["government"]}
     assert "대구시" in bodies and "수성의료지구" not in bodies
+
+
+def test_a_province_named_only_as_a_topic_in_a_later_sentence_is_not_the_deals_body():
+    deals = deals_of(
+        "산업뉴스\n\n외국기업 2곳, 1억달러 투자 양해각서\n\n입력 2006.06.09 15:03\n\n"
+        "산업부 차관은 9일 서울에서 독일 다라케미사 대표와 5천만달러 규모의 투자 양해각서(MOU)를 맺었다고 밝혔다.\n"
+        "산업부는 MOU 체결에 이어 외국인투자기업 포럼을 개최하고 지원제도, 강원도의 투자환경 등을 소개했다."
+    )
+    bodies = {g["name"] for d in deals for g in d["government"]}
+    assert "산업부" in bodies and "강원도" not in bodies
