@@ -363,8 +363,11 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             before = s.text[max(0, money.start - 40) : money.start]
             after = s.text[money.end : money.end + 25]
             # "X는 총 10억엔을 투자해": the whole of one party's own commitment, not a total of many deals
+            # … and "이번 투자는 … 총 3000억 원 이상이 투입되며": this deal's own total too
             own_total = (
-                names_a_party and re.search(r"총\s?$", before) and re.match(r"(?:을|를)\s?(?:투자|투입|출자)", after)
+                (names_a_party or re.match(r"\s*이번\s?(?:투자|협약|계약|사업)", s.text))
+                and re.search(r"총\s?$", before)
+                and re.match(r"(?:\s?이상)?(?:을|를|이|가)?\s?(?:투자|투입|출자)", after)
             )
             if (lx.NON_DEAL_AMOUNT_RE.search(before) and not own_total) or re.match(
                 r"\s*(?:규모의?\s)?(?:시장|market)", after, re.I

@@ -654,3 +654,12 @@ def test_a_province_named_only_as_a_topic_in_a_later_sentence_is_not_the_deals_b
     )
     bodies = {g["name"] for d in deals for g in d["government"]}
     assert "산업부" in bodies and "강원도" not in bodies
+
+
+def test_this_investments_own_total_is_kept():
+    deals = deals_of(
+        "경제신문\n\n새만금청, 중국 태양광 기업과 2000억원 규모 투자협약 체결\n\n입력 2015.06.11 09:00\n\n"
+        "새만금청은 11일 서울에서 중국 다라솔라사와 투자협약을 체결했다고 밝혔다.\n"
+        "이번 투자는 우선 1500억 원이 투자되는 1단계 사업을 시작으로, 2단계 등 총 2000억 원 이상이 투입된다."
+    )
+    assert ("KRW", "200000000000") in {(a["currency"], a["value"]) for d in deals for a in d["amounts"]}
