@@ -113,10 +113,21 @@ def clean_text(text: str) -> CleanText:
     candidates = [
         h for h in header_lines if len(h) >= 12 and not re.match(r"^(?:입력|등록|수정|posted|updated|by )", h, re.I)
     ]
+    # A title stands above its dateline: a sentence below it is the lead, however long.
+    dated = next(
+        (k for k, h in enumerate(header_lines) if re.match(r"^(?:입력|등록|posted|published)\b", h, re.I)), None
+    )
+    if dated is not None and any(len(h) >= 6 for h in header_lines[:dated]):
+        candidates = [h for h in header_lines[:dated] if len(h) >= 6]
     if candidates:
         title = max(candidates, key=len)
         header_lines = header_lines[header_lines.index(title) :]
     body_lines = [ln.strip() for ln in lines[b_start : b_end + 1]]
+    # A lead shorter than a content line ("가나청은 11일 다라사와 투자협약을 체결했다.") sits between the
+    # dateline and the body: it is the body's first sentence, not part of the header.
+    while len(header_lines) > 1 and header_lines[-1] != title and _SENTENCE_END_RE.search(header_lines[-1]) \
+            and len(header_lines[-1]) >= 15 and not re.match(r"^(?:입력|등록|수정|posted|updated|by )", header_lines[-1], re.I):  # fmt: skip
+        body_lines.insert(0, header_lines.pop())
     header = "\n".join(header_lines)
     body = "\n".join(ln for ln in body_lines)
     body = re.sub(r"\n{3,}", "\n\n", body)

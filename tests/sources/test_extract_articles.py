@@ -663,3 +663,12 @@ def test_this_investments_own_total_is_kept():
         "이번 투자는 우선 1500억 원이 투자되는 1단계 사업을 시작으로, 2단계 등 총 2000억 원 이상이 투입된다."
     )
     assert ("KRW", "200000000000") in {(a["currency"], a["value"]) for d in deals for a in d["amounts"]}
+
+
+def test_a_lead_shorter_than_a_content_line_is_read_as_the_body():
+    deals = deals_of(
+        "경제신문\n\n태양광 투자 협약\n\n입력 2015.06.11 09:00\n\n"
+        "새만금청은 11일 중국 다라솔라사와 투자협약을 체결했다.\n"
+        "다라솔라사는 2단계에 걸쳐 총 2000억 원 이상을 투자해 모듈 공장과 셀 제조시설을 짓는다."
+    )
+    assert "다라솔라" in {p["name"] for d in deals for p in d["parties"]}
