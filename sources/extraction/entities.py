@@ -678,6 +678,13 @@ class EntityFinder:
                 if m and (lx.city_country(m.group(1)) or lx.country_of(m.group(1))):
                     e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
                     break
+                # "South Korea's second largest vehicle manufacturer, X's revenue": an apposition before it.
+                m = re.search(
+                    rf"({cre.pattern})['’]s\s(?:[\w-]+\s){{0,4}}?{lx.COMPANY_NOUNS_EN}s?,\s?$", t[max(0, s - 90) : s]
+                )
+                if m:
+                    e.country = lx.country_of(m.group(1))
+                    break
                 # "X, the South Korean company, said": a country in an apposition right after the name.
                 country = lx.country_after_name(t[end : end + 60])
                 if country:

@@ -672,3 +672,13 @@ def test_a_lead_shorter_than_a_content_line_is_read_as_the_body():
         "다라솔라사는 2단계에 걸쳐 총 2000억 원 이상을 투자해 모듈 공장과 셀 제조시설을 짓는다."
     )
     assert "다라솔라" in {p["name"] for d in deals for p in d["parties"]}
+
+
+def test_a_country_in_an_apposition_before_the_name_places_the_company():
+    parties = party_countries(
+        "Sputnik\n\nCar plant\n\n"
+        "New Delhi (Sputnik) Hanbit Motors will set up a car manufacturing facility in Andhra Pradesh with a total "
+        "investment of $2 billion, after it signed a memorandum of understanding with the state.\n"
+        "South Korea’s third largest vehicle manufacturer, Hanbit’s annual revenue is $45 billion."
+    )
+    assert parties.get("Hanbit Motors") == "KR"
