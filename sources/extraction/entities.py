@@ -685,6 +685,13 @@ class EntityFinder:
                 if m:
                     e.country = lx.country_of(m.group(1))
                     break
+                # Korea's own stock markets list Korean companies: "X, the largest company on the Kosdaq",
+                # "Kosdaq-listed X".
+                if re.match(r",[^.,]{0,60}\b(?:Kosdaq|KOSDAQ|KOSPI|Kospi)\b", t[end : end + 80]) or re.search(
+                    r"\b(?:Kosdaq|KOSDAQ|KOSPI|Kospi|코스닥|코스피)[- ]?(?:listed|상장사인?)\s$", t[max(0, s - 30) : s]
+                ):
+                    e.country = "KR"
+                    break
                 # "X, the South Korean company, said": a country in an apposition right after the name.
                 country = lx.country_after_name(t[end : end + 60])
                 if country:

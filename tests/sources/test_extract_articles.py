@@ -682,3 +682,12 @@ def test_a_country_in_an_apposition_before_the_name_places_the_company():
         "South Korea’s third largest vehicle manufacturer, Hanbit’s annual revenue is $45 billion."
     )
     assert parties.get("Hanbit Motors") == "KR"
+
+
+def test_a_company_listed_on_koreas_own_markets_is_korean():
+    parties = party_countries(
+        "Biotech\n\nLicensing\n\n"
+        "On March 17, Brightwell Bio, the largest company by market capitalization on the Kosdaq, announced a "
+        "$1.35 billion licensing agreement with Norrland Pharma."
+    )
+    assert parties.get("Brightwell Bio") == "KR"
