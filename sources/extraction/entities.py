@@ -671,6 +671,11 @@ class EntityFinder:
                 if pm and len(pm.group(1)) >= 2 and lx.place_country(strip_particles(pm.group(1))):
                     e.country = lx.place_country(strip_particles(pm.group(1)))
                     break
+                if pm and re.fullmatch(r"[가-힣]{2,5}현(?:의)?", pm.group(1)):
+                    e.country = (
+                        "JP"  # "이바라키현 X사": Korean writes 현 for Japan's prefectures (GeoNames lists towns)
+                    )
+                    break
                 after = t[e.spans[0][1] : e.spans[0][1] + 40]
                 m = re.match(
                     r"(?:\s(?:Ltd\.?|Inc\.?))?,?\s(?:of|from|in|aus|из)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", after

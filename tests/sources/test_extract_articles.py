@@ -691,3 +691,12 @@ def test_a_company_listed_on_koreas_own_markets_is_korean():
         "$1.35 billion licensing agreement with Norrland Pharma."
     )
     assert parties.get("Brightwell Bio") == "KR"
+
+
+def test_a_japanese_prefecture_before_a_name_places_the_company():
+    parties = party_countries(
+        "지역경제\n\n충남도, 일본 기업과 1000만 달러 투자 양해각서 체결\n\n입력 2011.06.11 09:00\n\n"
+        "충남도 투자유치사절단이 지난 8일 일본을 방문, 시즈오카현 다라케미칼사에서 사장과 1000만 달러 규모의 "
+        "투자양해각서(MOU)를 체결했다."
+    )
+    assert parties.get("다라케미칼") == "JP"
