@@ -152,11 +152,11 @@ class EntityFinder:
 
     # -- registry -------------------------------------------------------------------------------
     def add(self, kind: str, name: str, start: int, *, country: str | None = None, alias: str | None = None,
-            representative: str | None = None) -> Entity | None:  # fmt: skip
+            representative: str | None = None, min_len: int = 2) -> Entity | None:  # fmt: skip
         name = name.strip(" ,;:'\"“”‘’「」『』«»")
         if not _ABBREVIATED_FORM.search(name):  # "B.V.", "Co., Ltd." keep their dots
             name = name.strip(" .")
-        if len(name) < 2 or name.isdigit() or len(name) > 80 or lx.is_country_pair(name):
+        if len(name) < min(min_len, 2) or name.isdigit() or len(name) > 80 or lx.is_country_pair(name):
             return None
         if kind == "company" and self._cited_press(name, start):
             return None
@@ -244,14 +244,16 @@ class EntityFinder:
         # 미국의 벤처캐피털인 ‘가나 벤처스’, ‘다라 파트너스’가: quoted names after a company noun, whose
         # country is a cue a few words before it.
         for m in lx.rx(
-            rf"{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s((?:[‘'\"“][^’'\"”\n]{{2,40}}[’'\"”](?:,\s?|와\s|과\s|및\s)?)+)"
+            rf"{lx.COMPANY_NOUNS_KO}(?:인|이자)?\s((?:[‘'\"“][^’'\"”\n]{{1,40}}[’'\"”](?:사|,\s?|와\s|과\s|및\s)?)+)"
         ).finditer(t):
             cues = list(cre.finditer(t[max(0, m.start() - 20) : m.start()]))
             country = lx.country_of(cues[-1].group(0)) if cues else None
-            for q in re.finditer(r"[‘'\"“]([^’'\"”\n]{2,40})[’'\"”]", m.group(1)):
+            for q in re.finditer(r"[‘'\"“]([^’'\"”\n]{1,40})[’'\"”](사)?", m.group(1)):
                 name = q.group(1).strip()
+                if len(name) == 1 and not (q.group(2) and re.fullmatch(r"[가-힣]", name)):
+                    continue  # one syllable is a name only quoted and glued to 사: "기업인 '킨'사를"
                 if not _is_gov_name(name) and not re.match(r"^\d", name):
-                    self.add("company", name, m.start(1) + q.start(1), country=country)
+                    self.add("company", name, m.start(1) + q.start(1), country=country, min_len=len(name))
         # 미국 리버스톤 테라퓨틱스(Riverstone Therapeutics Inc.) / 상하이한별소재(上海韩星材料, 이하 한별)
         for m in lx.rx(
             rf"(?:({cre.pattern})\s)?({KO_WORD}(?:\s{KO_WORD}){{0,2}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"

@@ -700,3 +700,12 @@ def test_a_japanese_prefecture_before_a_name_places_the_company():
         "투자양해각서(MOU)를 체결했다."
     )
     assert parties.get("다라케미칼") == "JP"
+
+
+def test_a_one_syllable_name_in_quotes_glued_to_sa_is_a_party():
+    parties = party_countries(
+        "국제경제\n\n일본 기업 해외 인수\n\n입력 2010.10.21 09:00\n\n"
+        "이날 일본 통신업체 가온데이터는 미국 IT 기업인 '돈'사를 1000억엔에 인수하기로 했다."
+    )
+    assert parties.get("돈") == "US"
+    assert "IT" not in parties
