@@ -709,3 +709,14 @@ def test_a_one_syllable_name_in_quotes_glued_to_sa_is_a_party():
     )
     assert parties.get("돈") == "US"
     assert "IT" not in parties
+
+
+def test_a_joint_venture_partner_whose_name_ends_like_a_province_is_a_party():
+    deals = deals_of(
+        "산업뉴스\n\n유럽 기업 투자 협약\n\n입력 2011.03.11 09:00\n\n"
+        "산업부는 독일 뮌헨에서 유럽 기업 2곳과 투자 양해각서(MOU)를 체결했다고 10일 밝혔다.\n"
+        "독일 다라모텍사는 세진도와 합작해 모터 공장을 인천 송도에 짓는다. 공장 건설에 3,000만달러를 투입한다."
+    )
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert {"다라모텍", "세진도"} <= names
+    assert "세진도" not in {g["name"] for d in deals for g in d["government"]}

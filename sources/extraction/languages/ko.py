@@ -188,7 +188,9 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     # A common noun ("자동차", "기업들") is no name; an unknown word Kiwi calls a common noun is one
     # when a cue introduces it and it stands where a party stands ("미국 펠리온과").
     cued_slot = (cue_country or descriptor) and party_slot and len(name) >= 3 and not _COMMON_TAIL.search(name)
-    if plural or not (proper or (glued_company and len(name) >= 3) or before_sum or cued_slot):
+    # "X사는 만도와 합작해": whoever a company forms a joint venture with is a company, whatever Kiwi calls it
+    jv_partner = bool(re.match(r"^(?:와|과)\s?합작(?:해|하여|법인|회사|으로)", after)) and not _COMMON_TAIL.search(name)
+    if plural or not (proper or (glued_company and len(name) >= 3) or before_sum or cued_slot or jv_partner):
         return None
     if not (glued_company or cue_country or descriptor or party_slot):
         return None
@@ -196,10 +198,11 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         return None
     if (
         _is_country(name)
-        or lx.is_government_name(name)
         or _GENERIC.match(name)
-        or _PLACE_END.search(name)
         or lx.is_place(name)
+        # a body's or a place's ending, unless a company forms a joint venture with it ("만도와 합작해")
+        or (lx.is_government_name(name) or _PLACE_END.search(name))
+        and not (jv_partner and re.search(r"[도시]$", name) and name not in lx.KO_PROVINCES)
     ):
         return None
     if _TITLE_AFTER.match(sentence[e:]) or (not glued_company and _TITLE_AFTER.match(next_word)):
