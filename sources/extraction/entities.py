@@ -256,28 +256,35 @@ class EntityFinder:
                     self.add("company", name, m.start(1) + q.start(1), country=country, min_len=len(name))
         # 미국 리버스톤 테라퓨틱스(Riverstone Therapeutics Inc.) / 상하이한별소재(上海韩星材料, 이하 한별)
         for m in lx.rx(
-            rf"(?:({cre.pattern})\s)?({KO_WORD}(?:\s{KO_WORD}){{0,2}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"
+            rf"(?:({cre.pattern})(?:의)?\s)?({KO_WORD}(?:\s{KO_WORD}){{0,3}})\s?[(（]([A-Z][^)）]{{1,60}}?|[\u3040-\u30ff\u4e00-\u9fff][^)）]{{1,40}}?)"
             rf"(?:[,，]\s*이하\s*['‘\"“]?([^)）'’\"”]{{1,20}})['’\"”]?)?[)）]"
         ).finditer(t):
             ko, foreign, short = m.group(2), m.group(3).strip(), m.group(4)
             if _looks_like_person_ko(t, m.start(2), m.end()):
                 continue
             words = ko.split()
+            cue = m.group(1)
+            inner = [k for k, w in enumerate(words[:-1]) if lx.is_country_word(re.sub(r"의$", "", w))]
+            if inner:
+                # the match began a word or more before the cue: "… 독일 기업 X 테크놀로지(…)"
+                cue, words = re.sub(r"의$", "", words[inner[-1]]), words[inner[-1] + 1 :]
             has_legal = re.search(lx.EN_LEGAL + r"\.?$", foreign) or re.search(lx.CJK_LEGAL, foreign)
-            if not (m.group(1) or has_legal or short):
+            if not (cue or has_legal or short):
                 # Without a cue, only a single word that is already known or ends like a company.
                 if len(words) > 1 or not re.search(
                     r"(?:사|텍|스|즈|칼|랩|소재|화학|전자|제약|바이오|에너지|시스템)$", words[0]
                 ):
                     continue
-            if m.group(1) is None and len(words) > 1:
+            described = [k for k, w in enumerate(words[:-1]) if re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", w)]
+            if described:
+                # "해저케이블 전문기업 X Y(…)": a descriptor opens the name as a country does, and is not part of it
+                words = words[described[-1] + 1 :]
+            elif cue is None and len(words) > 1:
                 words = words[-1:]
-            while len(words) > 1 and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", words[0]):
-                words.pop(0)  # "제약사 리버스톤 테라퓨틱스": the descriptor is not part of the name
             name = " ".join(words)
             if _is_gov_name(name) or _is_gov_name(foreign) or re.match(r"^[A-Z]{2,6}$", foreign):
                 continue
-            country = lx.country_of(m.group(1)) if m.group(1) else None
+            country = lx.country_of(cue) if cue else None
             e = self.add(
                 "company", strip_particles(name), m.start(2) + len(ko) - len(name), country=country, alias=foreign
             )
@@ -619,7 +626,8 @@ class EntityFinder:
                 generic.match(e.name)
                 and not any(re.search(r"[A-Za-z\u4e00-\u9fff]", a) for a in e.aliases)
                 or _GENERIC_ACRONYM.match(e.name)
-                or re.fullmatch(r"(?i)(?:green|brown)\s?field", e.name)  # kinds of direct investment
+                # kinds of direct investment, in either script
+                or any(re.fullmatch(r"(?i)(?:green|brown)\s?field|(?:그린|브라운)\s?필드", f) for f in e.forms())
                 or lx.is_region(e.name)
                 or lx.is_place(e.name)
                 # "greenfield" in Korean news: a lowercase Latin word is a term, a brand has a capital

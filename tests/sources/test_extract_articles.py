@@ -720,3 +720,13 @@ def test_a_joint_venture_partner_whose_name_ends_like_a_province_is_a_party():
     names = {p["name"] for d in deals for p in d["parties"]}
     assert {"다라모텍", "세진도"} <= names
     assert "세진도" not in {g["name"] for d in deals for g in d["government"]}
+
+
+def test_a_long_transliterated_name_after_a_country_keeps_all_its_words_but_not_its_descriptor():
+    parties = party_countries(
+        "산업뉴스\n\n치과 기업 수출 계약\n\n입력 2017.03.25 09:00\n\n"
+        "가온덴탈은 독일 쾰른의 치과전시회에 참석, 이탈리아의 바르고 알도 앤 피넬리(Bargo Aldo & Finelli S.r.l.), "
+        "해저케이블 전문기업 노르트카벨 시스템(Nordkabel Systeme GmbH)과 각각 100만 달러 규모의 수출 계약을 체결했다."
+    )
+    assert parties.get("바르고 알도 앤 피넬리") == "IT"
+    assert "노르트카벨 시스템" in parties and not any(n.startswith("해저케이블") for n in parties)
