@@ -14,8 +14,8 @@ from sources.extraction import ExtractionError, extract
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
 REAL_TEXTS = ROOT / "eval-texts" / "real"  # rebuilt per session (../shared/eval/real/README.md)
-DEV_OVERALL_FLOOR, DEV_DETECTION_FLOOR = 0.91, 0.95
-REAL_OVERALL_FLOOR, REAL_DETECTION_FLOOR = 0.88, 0.94
+DEV_OVERALL_FLOOR, DEV_DETECTION_FLOOR = 0.92, 0.95
+REAL_OVERALL_FLOOR, REAL_DETECTION_FLOOR = 0.90, 0.94
 
 
 @pytest.fixture(scope="module")
