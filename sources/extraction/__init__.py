@@ -21,7 +21,7 @@ from .errors import ExtractionError
 from .frames import Frame, build_frames, cancellations, deal_spans
 from .rates import to_usd
 
-VERSION = "2026.12.01.44"
+VERSION = "2026.12.01.45"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # The cleaned text read for deals. The longest of the 64 real pages is ~2,000 bytes and a long
 # feature runs to ~30,000 characters: 60,000 keeps every real article whole and bounds the cost.

@@ -427,6 +427,14 @@ class EntityFinder:
             if m.group(1).endswith(("유한공사", "유한회사")):
                 continue  # a company's legal form (有限公司 written in Hangul), not a public corporation
             self.add("government", m.group(1), m.start())
+        # "JDC(제주국제자유도시개발센터)", "가나개발공사(GDC, 사장 …)": an acronym glossed by a body's name
+        for m in re.finditer(
+            r"(?<![A-Za-z])([A-Z]{2,6})\s?[(（]([가-힣]{4,20})[)）]|(?<![가-힣])([가-힣]{4,20})\s?[(（]([A-Z]{2,6})[,)）]",
+            t,
+        ):
+            acronym, body = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            if re.search(r"(?:공사|공단|센터|진흥원|개발청|위원회|재단)$", body):
+                self.add("government", body, m.start(2) if m.group(1) else m.start(3), country="KR", alias=acronym)
         for agency in lx.AGENCIES:
             # A Latin name stands apart from Latin letters only ("知識経済部とKOTRA(", "KOTRA는"); a
             # Hangul one takes its particle ("코트라는").

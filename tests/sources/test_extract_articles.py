@@ -730,3 +730,13 @@ def test_a_long_transliterated_name_after_a_country_keeps_all_its_words_but_not_
     )
     assert parties.get("바르고 알도 앤 피넬리") == "IT"
     assert "노르트카벨 시스템" in parties and not any(n.startswith("해저케이블") for n in parties)
+
+
+def test_an_acronym_glossed_by_a_public_bodys_name_is_that_body_not_a_company():
+    deals = deals_of(
+        "지역경제\n\n제주도, 중국 기업과 5억불 투자 양해각서 체결\n\n입력 2015.10.31 09:00\n\n"
+        "제주도는 KDC(제주관광개발센터)와 지난 30일 상하이에서 중국 다라그룹과 투자양해각서(MOU)를 체결했다."
+    )
+    bodies = {g["name"] for d in deals for g in d["government"]}
+    names = {p["name"] for d in deals for p in d["parties"]}
+    assert "제주관광개발센터" in bodies and "KDC" not in names
