@@ -34,41 +34,44 @@ def planner_estimate(queryset) -> int:
     return planner_plan(queryset)[0]
 
 
-_TABLE_ROWS: dict[str, tuple[float, int]] = {}
-TABLE_ESTIMATE_SECONDS = 300
+_REMEMBERED: dict[str, tuple[float, int]] = {}
+ESTIMATE_SECONDS = 300
+
+
+def _remembered(key: str, compute) -> int:
+    """``compute()`` kept five minutes per process: sizes that move slowly, asked on every search."""
+    at, rows = _REMEMBERED.get(key, (0.0, 0))
+    if time.monotonic() - at > ESTIMATE_SECONDS:
+        rows = compute()
+        if len(_REMEMBERED) > 1000:
+            _REMEMBERED.clear()  # the admin's filter combinations are many: bounded, not a leak
+        _REMEMBERED[key] = (time.monotonic(), rows)
+    return rows
 
 
 def table_estimate(model) -> int:
     """The rows of a model's table as the planner knows them (``pg_class.reltuples``, kept by
-    autovacuum), remembered for five minutes: a scale to compare estimates with, which an EXPLAIN
-    of the whole table recomputed on every search (docs/benchmarks.md)."""
+    autovacuum): a scale to compare estimates with, which an EXPLAIN of the whole table
+    recomputed on every search (docs/benchmarks.md)."""
     table = model._meta.db_table
-    at, rows = _TABLE_ROWS.get(table, (0.0, 0))
-    if time.monotonic() - at > TABLE_ESTIMATE_SECONDS:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-                rows = int(cur.fetchone()[0])
-            if rows < 0:  # never analysed: the planner's own guess for the table
-                rows = planner_estimate(model._default_manager.all())
-        else:
-            rows = model._default_manager.count()
-        _TABLE_ROWS[table] = (time.monotonic(), max(rows, 1))
-    return max(rows, 1)
+
+    def rows() -> int:
+        if connection.vendor != "postgresql":
+            return max(model._default_manager.count(), 1)
+        with connection.cursor() as cur:
+            cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+            found = int(cur.fetchone()[0])
+        if found < 0:  # never analysed: the planner's own guess for the table
+            found = planner_estimate(model._default_manager.all())
+        return max(found, 1)
+
+    return _remembered(table, rows)
 
 
 def cached_estimate(queryset) -> int:
-    """``planner_estimate`` of a query that filters by plain columns (the approved deals), kept five
-    minutes per SQL text like ``table_estimate``."""
+    """``planner_estimate`` of a query that filters by plain columns (the approved deals)."""
     sql, params = queryset.query.sql_with_params()
-    key = sql + repr(params)
-    at, rows = _TABLE_ROWS.get(key, (0.0, 0))
-    if time.monotonic() - at > TABLE_ESTIMATE_SECONDS:
-        rows = planner_estimate(queryset)
-        if len(_TABLE_ROWS) > 1000:
-            _TABLE_ROWS.clear()  # the admin's filter combinations are many: bounded, not a leak
-        _TABLE_ROWS[key] = (time.monotonic(), rows)
-    return rows
+    return _remembered(sql + repr(params), lambda: planner_estimate(queryset))
 
 
 def mark_estimate(queryset, rows: int, *, small: bool):
@@ -77,7 +80,7 @@ def mark_estimate(queryset, rows: int, *, small: bool):
     its ids fetched at once whatever filters follow, as they only narrow it. A large estimate
     stands as the count while no later filter has changed the query. Anything else goes through
     EXPLAIN and its cost limit as before: a per-row search whose ids were all fetched because its
-    estimate looked small took 1.7 s at 100k. Kept on the query, which every later filter copies."""
+    estimate looked small took 1.86 s at 100k. Kept on the query, which every later filter copies."""
     queryset.query.search_estimate = (rows, len(queryset.query.where.children), small)
     return queryset
 

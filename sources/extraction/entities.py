@@ -251,7 +251,7 @@ class EntityFinder:
             for q in re.finditer(r"[‘'\"“]([^’'\"”\n]{1,40})[’'\"”](사)?", m.group(1)):
                 name = q.group(1).strip()
                 if len(name) == 1 and not (q.group(2) and re.fullmatch(r"[가-힣]", name)):
-                    continue  # one syllable is a name only quoted and glued to 사: "기업인 '킨'사를"
+                    continue  # one syllable is a name only quoted and glued to 사: "기업인 '돈'사를"
                 if not _is_gov_name(name) and not re.match(r"^\d", name):
                     self.add("company", name, m.start(1) + q.start(1), country=country, min_len=len(name))
         # 미국 리버스톤 테라퓨틱스(Riverstone Therapeutics Inc.) / 상하이한별소재(上海韩星材料, 이하 한별)
@@ -427,7 +427,7 @@ class EntityFinder:
             if m.group(1).endswith(("유한공사", "유한회사")):
                 continue  # a company's legal form (有限公司 written in Hangul), not a public corporation
             self.add("government", m.group(1), m.start())
-        # "JDC(제주국제자유도시개발센터)", "가나개발공사(GDC, 사장 …)": an acronym glossed by a body's name
+        # "KDC(가나관광개발센터)", "가나개발공사(GDC, 사장 …)": an acronym glossed by a body's name
         for m in re.finditer(
             r"(?<![A-Za-z])([A-Z]{2,6})\s?[(（]([가-힣]{4,20})[)）]|(?<![가-힣])([가-힣]{4,20})\s?[(（]([A-Z]{2,6})[,)）]",
             t,
@@ -480,7 +480,7 @@ class EntityFinder:
             self.add("government", m.group(1), m.start(1))
 
     def _ko_body(self, name: str, start: int) -> None:
-        """A Korean ministry, or a foreign one when a country opens it ("이스라엘 외교부")."""
+        """A Korean ministry, or a foreign one when a country opens it ("노르웨이 외교부")."""
         before = re.search(r"(\S+)\s$", self.text[max(0, start - 12) : start])
         code = lx.country_of(before.group(1)) if before and lx.is_country_word(before.group(1)) else None
         if code and code != "KR":
@@ -618,7 +618,7 @@ class EntityFinder:
         """Descriptors caught as names ("중소기업인", "제조업체", "Company") are not companies."""
         generic = re.compile(
             r"^(?:[가-힣]{0,4}(?:기업|업체|회사|기업인|업체인|법인|제조사|스타트업|상장|협약|계약|투자|지분|결정|신고)|"
-            # "마힌드라그룹" is a name, "자동차그룹" a descriptor: only a common noun before 그룹 says so
+            # "바라탄그룹" is a name, "자동차그룹" a descriptor: only a common noun before 그룹 says so
             r"(?:대기업|중견|글로벌|다국적|재벌|금융|투자|유통|자동차|전자|화학|건설|에너지|식품|철강|통신|섬유|제약|기업)?그룹|"
             r"설립|체결|추진|합작|생산|공장|기술|사업|협력|개발|제조|양산|건설|유치|진출|공급|수출|인수|"
             rf"{lx.COMPANY_COUNT_KO}|"
@@ -630,7 +630,7 @@ class EntityFinder:
             for e in self.entities
             if e.kind == "government"
             or not (
-                # "융성그룹(永盛集团)": a name written in a second script is no descriptor
+                # "다화그룹(大华集团)": a name written in a second script is no descriptor
                 generic.match(e.name)
                 and not any(re.search(r"[A-Za-z\u4e00-\u9fff]", a) for a in e.aliases)
                 or _GENERIC_ACRONYM.match(e.name)
@@ -691,7 +691,7 @@ class EntityFinder:
                     break
                 if pm and re.fullmatch(r"[가-힣]{2,5}현(?:의)?", pm.group(1)):
                     e.country = (
-                        "JP"  # "이바라키현 X사": Korean writes 현 for Japan's prefectures (GeoNames lists towns)
+                        "JP"  # "시즈오카현 X사": Korean writes 현 for Japan's prefectures (GeoNames lists towns)
                     )
                     break
                 after = t[e.spans[0][1] : e.spans[0][1] + 40]
@@ -701,14 +701,14 @@ class EntityFinder:
                 if m and (lx.city_country(m.group(1)) or lx.country_of(m.group(1))):
                     e.country = lx.city_country(m.group(1)) or lx.country_of(m.group(1))
                     break
-                # "South Korea's second largest vehicle manufacturer, X's revenue": an apposition before it.
+                # "South Korea's third largest vehicle maker, X's revenue": an apposition before it.
                 m = re.search(
                     rf"({cre.pattern})['’]s\s(?:[\w-]+\s){{0,4}}?{lx.COMPANY_NOUNS_EN}s?,\s?$", t[max(0, s - 90) : s]
                 )
                 if m:
                     e.country = lx.country_of(m.group(1))
                     break
-                # Korea's own stock markets list Korean companies: "X, the largest company on the Kosdaq",
+                # Korea's own stock markets list Korean companies: "X, the largest drugmaker on the Kosdaq",
                 # "Kosdaq-listed X".
                 if re.match(r",[^.,]{0,60}\b(?:Kosdaq|KOSDAQ|KOSPI|Kospi)\b", t[end : end + 80]) or re.search(
                     r"\b(?:Kosdaq|KOSDAQ|KOSPI|Kospi|코스닥|코스피)[- ]?(?:listed|상장사인?)\s$", t[max(0, s - 30) : s]

@@ -92,7 +92,7 @@ def _mentions(entity: Entity, s: Sentence) -> bool:
 
 
 def _acts_in(body: Entity, s: Sentence, f: "Frame", text: str) -> bool:
-    """The body is named in the sentence as more than a possessive ("제주도의 투자환경": a topic),
+    """The body is named in the sentence as more than a possessive ("강원도의 투자환경": a topic),
     or the sentence also names one of the deal's companies."""
     spans = [(a, b) for a, b in body.spans if a >= s.start and b <= s.end]
     if not spans:
@@ -346,7 +346,7 @@ def _event_dates(s: Sentence, text: str, published: dt.date | None, year: int | 
 
 
 def _is_dateline(d: FoundDate, published: dt.date | None) -> bool:
-    """The page's own date written out in full ("Nov 16, 2022"), not a date the text resolves."""
+    """The page's own date written out in full ("Nov 8, 2023"), not a date the text resolves."""
     return published is not None and d.date == published and d.precision == "day" and bool(re.search(r"\d{4}", d.text))
 
 
@@ -362,8 +362,8 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
         for money in find_amounts(s.text, language=language):
             before = s.text[max(0, money.start - 40) : money.start]
             after = s.text[money.end : money.end + 25]
-            # "X는 총 10억엔을 투자해": the whole of one party's own commitment, not a total of many deals
-            # … and "이번 투자는 … 총 3000억 원 이상이 투입되며": this deal's own total too
+            # "X는 총 50억엔을 투자해": the whole of one party's own commitment, not a total of many deals
+            # … and "이번 투자는 … 총 2000억 원 이상이 투입되며": this deal's own total too
             own_total = (
                 (names_a_party or re.match(r"\s*이번\s?(?:투자|협약|계약|사업)", s.text))
                 and re.search(r"총\s?$", before)
@@ -401,20 +401,20 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
                     continue
                 hedge = lx.NEGATED_RE.search(s.text) if s.negated else None
                 if hedge and hedge.start() < m.start():
-                    continue  # "… could become an opportunity to expand its partnerships": a hope, not this deal
+                    continue  # "… could open the way to more partnerships": a hope, not this deal
                 if kind == "joint_venture" and (
                     re.match(r"\S*(?:기업|법인|회사)?인\s|으로\s?(?:설립|세워)된\s", s.text[m.end() :])
                     or re.search(r"\bwith an?\s(?:\w+\s)?$", s.text[: m.start()])
                     and re.match(r"\s(?:company|firm)\b", s.text[m.end() :])
                 ):
-                    # "한미합작기업인 X는", "합작으로 설립된 X도", "with a Chinese joint venture company, X": who
+                    # "한독합작기업인 X는", "합작으로 설립된 X도", "with a Dutch joint venture company, X": who
                     # the other party is, not what the deal sets up
                     continue
                 f.kinds.append((kind, s.start + m.start(), s.start + m.end()))
         if f.date is None and (s.concluded or s is f.sentences[0]):
             dates = _event_dates(s, text, published, year)
             if dates and _is_dateline(dates[0], published) and dateline is None:
-                # "SEOUL, Nov 16, 2022 - X will invest … X signed on Tuesday": the page's own date
+                # "SEOUL, Nov 8, 2023 - X will invest … X signed on Tuesday": the page's own date
                 # stands only if no later sentence of the deal dates the signing itself.
                 dateline = dates[0]
             elif dates:
@@ -431,7 +431,7 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
             if f.amounts and not any(k == "investment" for k, _, _ in f.kinds):
                 f.kinds.append(("investment", prev.start + invest.start(), prev.start + invest.end()))
     if f.date is None:
-        # "…체결했다고 10일 공시했다. 계약은 현지시간 9일 보스턴에서 이뤄졌다": a sentence of the deal that
+        # "…체결했다고 10일 공시했다. 계약은 현지시간 9일 런던에서 이뤄졌다": a sentence of the deal that
         # concludes nothing may still date it.
         found = [d for x in f.sentences if not x.concluded for d in _event_dates(x, text, published, year)
                  if d.precision == "day" and not _is_dateline(d, published)]  # fmt: skip
@@ -451,7 +451,7 @@ def _fill(f: Frame, text: str, language: str, published: dt.date | None, govs: l
     prose = [s for s in all_sentences if len(s.text) >= 40 and not re.match(r"!?\[[^\]]*\]\(", s.text)]
     lead = prose[:2] + [h for h in headline if re.search(lx.AGREEMENT_WORDS, h.text, re.I)]
     # ... or in any sentence that names one of the deal's companies beside a broker's word or an
-    # agreement ("▲새만금청-중국 X사 투자협약식": a photo caption)
+    # agreement ("▲가나청-중국 X사 투자협약식": a photo caption)
     beside = [x for x in all_sentences
               if (lx.BROKER_RE.search(x.text) or re.search(lx.AGREEMENT_WORDS, x.text, re.I))
               and any(_mentions(c, x) for c in f.companies)]  # fmt: skip

@@ -149,7 +149,7 @@ def _name(
     if all(w in lx.EN_NOT_NAMES for w in name.split()) or _INITIALS.match(name) or _UNIT.match(name):
         return None
     if re.fullmatch(r"[A-Z]{2,6}s", name):
-        return None  # "MCMVs", "SUVs": a plural, so a kind of thing, not a company
+        return None  # "SUVs", "USVs": a plural, so a kind of thing, not a company
     if re.search(rf"\s{_TITLE}\s", name) or all(w.strip("-’'") in people for w in name.split()):
         return None  # "Trade Minister Ada Ferrow", and "Ferrow" once a title has introduced her
     if name.isupper() and lx.is_place(name.title()):
@@ -162,9 +162,9 @@ def _name(
     if _PRESS_BEFORE.search(before) or _BYLINE.search(text[max(0, s - 12) : s]):
         return None
     if _EVENT.search(name) or lx.rx(rf"{lx.EN_LEGAL}\.?,? of\s$").search(before):
-        return None  # "the Korea-Israel Innovation Day", "X Ltd. of Haifa": an event, a seat
+        return None  # "the Korea-Norway Innovation Day", "X Ltd. of Haifa": an event, a seat
     if re.search(r"\bgovernment['’]s\s$", before, re.I) or re.match(r"^\s(?:from|of) the (?:\w+ )?government\b", after):
-        return None  # "the government's Regional Growth Fund", "X Funding from the UK government": public programmes
+        return None  # "the government's Coastal Growth Fund", "X Funding from the UK government": public programmes
     if _PLACE_BEFORE.search(before) and not lx.rx(rf",?\s{lx.EN_LEGAL}").match(after):
         return None
     if after.startswith("'s ") or after.startswith("’s "):

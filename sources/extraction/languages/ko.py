@@ -169,7 +169,7 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     if glued_particle:
         e -= len(re.search(r"(?:과|와|는|은|을|를|의|에게|로부터)$", core[-1].form).group())
     name = sentence[s:e]
-    after = sentence[e : e + 20]  # "까르푸 2억5천4백만달러": a sum written long
+    after = sentence[e : e + 20]  # "몽타뉴 2억5천4백만달러": a sum written long
     following = next((w for w in words[i + 1 :] if w), None)
     next_word = sentence[following[0].start :] if following else ""
     descriptor = bool(prev_core and re.search(lx.COMPANY_NOUNS_KO + r"(?:인|이자)?$", prev_core))
@@ -183,12 +183,12 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
     if " " in name and lx.is_place(name.split()[0]) and re.match(r"^\s?[\dA-Za-z-]*\s?에서", after):
         return None  # "뉴욕 가나 17에서 열린": a venue in a town, not a party
     if re.match(rf"^(?:\s?[·ㆍ,]\s?\S+?)*\s?{lx.COMPANY_COUNT_KO}", sentence[e : e + 30]):
-        return None  # "EU 신재생에너지·부품소재 5개 기업과": what a counted group of firms does
+        return None  # "EU 신소재·부품 3개 기업과": what a counted group of firms does
     party_slot = bool(_PARTY_AFTER.match(after))
     # A common noun ("자동차", "기업들") is no name; an unknown word Kiwi calls a common noun is one
     # when a cue introduces it and it stands where a party stands ("미국 펠리온과").
     cued_slot = (cue_country or descriptor) and party_slot and len(name) >= 3 and not _COMMON_TAIL.search(name)
-    # "X사는 만도와 합작해": whoever a company forms a joint venture with is a company, whatever Kiwi calls it
+    # "X사는 세진도와 합작해": whoever a company forms a joint venture with is a company, whatever Kiwi calls it
     jv_partner = bool(re.match(r"^(?:와|과)\s?합작(?:해|하여|법인|회사|으로)", after)) and not _COMMON_TAIL.search(name)
     if plural or not (proper or (glued_company and len(name) >= 3) or before_sum or cued_slot or jv_partner):
         return None
@@ -200,7 +200,7 @@ def _candidate(sentence: str, a: int, core: list, words: list, i: int, *, prev_c
         _is_country(name)
         or _GENERIC.match(name)
         or lx.is_place(name)
-        # a body's or a place's ending, unless a company forms a joint venture with it ("만도와 합작해")
+        # a body's or a place's ending, unless a company forms a joint venture with it ("세진도와 합작해")
         or (lx.is_government_name(name) or _PLACE_END.search(name))
         and not (jv_partner and re.search(r"[도시]$", name) and name not in lx.KO_PROVINCES)
     ):
