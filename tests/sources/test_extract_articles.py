@@ -515,7 +515,7 @@ def test_a_stake_bought_is_its_own_deal_with_the_buyers_whole_sum_and_a_unit_tak
 def test_a_part_of_a_country_is_no_public_body():
     deals = deals_of(
         "産業ニュース\n\n投資協約\n\n2013年5月25日\n\n"
-        "【聯合ニュース】韓国西部、忠清南道の知事は24日、東京都内のホテルで東光化学の社長と"
+        "【東洋通信】韓国西部、忠清南道の知事は24日、東京都内のホテルで東光化学の社長と"
         "100億ウォンの投資協約を結んだ。"
     )
     bodies = {g["name"] for d in deals for g in d["government"]}
@@ -676,8 +676,8 @@ def test_a_lead_shorter_than_a_content_line_is_read_as_the_body():
 
 def test_a_country_in_an_apposition_before_the_name_places_the_company():
     parties = party_countries(
-        "Sputnik\n\nCar plant\n\n"
-        "New Delhi (Sputnik) Hanbit Motors will set up a car manufacturing facility in Andhra Pradesh with a total "
+        "Newswire\n\nCar plant\n\n"
+        "New Delhi (Newswire) Hanbit Motors will set up a car manufacturing facility in Andhra Pradesh with a total "
         "investment of $2 billion, after it signed a memorandum of understanding with the state.\n"
         "South Korea’s third largest vehicle manufacturer, Hanbit’s annual revenue is $45 billion."
     )
@@ -726,10 +726,10 @@ def test_a_long_transliterated_name_after_a_country_keeps_all_its_words_but_not_
     parties = party_countries(
         "산업뉴스\n\n치과 기업 수출 계약\n\n입력 2017.03.25 09:00\n\n"
         "가온덴탈은 독일 쾰른의 치과전시회에 참석, 이탈리아의 바르고 알도 앤 피넬리(Bargo Aldo & Finelli S.r.l.), "
-        "해저케이블 전문기업 노르트카벨 시스템(Nordkabel Systeme GmbH)과 각각 100만 달러 규모의 수출 계약을 체결했다."
+        "해저케이블 전문기업 벤트마르크 카벨(Wendmark Kabel GmbH)과 각각 100만 달러 규모의 수출 계약을 체결했다."
     )
     assert parties.get("바르고 알도 앤 피넬리") == "IT"
-    assert "노르트카벨 시스템" in parties and not any(n.startswith("해저케이블") for n in parties)
+    assert "벤트마르크 카벨" in parties and not any(n.startswith("해저케이블") for n in parties)
 
 
 def test_an_acronym_glossed_by_a_public_bodys_name_is_that_body_not_a_company():
