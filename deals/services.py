@@ -425,7 +425,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         if may("confidence"):
             deal.confidence = Decimal(str(item.get("confidence", 0))).quantize(Decimal("0.01"))
         if may("lifecycle"):
-            deal.lifecycle = _lifecycle(kinds)
+            deal.lifecycle = stage
         if writable:
             deal.language = result.get("language", "")[:8]
             deal.extractor_version = result.get("extractor_version", "")

@@ -18,17 +18,21 @@ from .dates import find_dateline
 from .decode import decode
 from .entities import EntityFinder
 from .errors import ExtractionError
-from .frames import Frame, build_frames, cancellations, deal_spans
+from .frames import MAX_DEAL_SENTENCES, MAX_SENTENCE_CHARS, Frame, build_frames, cancellations, deal_spans, sentences_of
+from .learned import Context, Decider, decide, shipped
 from .rates import to_usd
 
-VERSION = "2026.12.01.45"
+VERSION = "2026.12.07.1"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # The cleaned text read for deals. The longest of the 64 real pages is ~2,000 bytes and a long
 # feature runs to ~30,000 characters: 60,000 keeps every real article whole and bounds the cost.
 MAX_TEXT_CHARS = 60_000
 TIME_BUDGET_SECONDS = 20.0
 
-__all__ = ["VERSION", "ExtractionError", "ExtractionResult", "deal_title", "extract", "extract_text"]
+__all__ = [
+    "VERSION", "ExtractionError", "ExtractionResult", "Reading", "assemble", "deal_title", "extract", "extract_text",
+    "read_text",
+]  # fmt: skip
 
 
 @dataclass
@@ -69,7 +73,28 @@ def extract(raw: bytes, *, content_type: str | None = None, max_bytes: int = MAX
 
 
 def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False,
-                 budget_seconds: float = TIME_BUDGET_SECONDS) -> ExtractionResult:  # fmt: skip
+                 budget_seconds: float = TIME_BUDGET_SECONDS, decider: Decider | None = None) -> ExtractionResult:  # fmt: skip
+    """Extract from decoded text; ``decider`` defaults to the shipped model (``learned.py``)."""
+    reading = read_text(text, html=html, budget_seconds=budget_seconds)
+    return assemble(reading, shipped() if decider is None else decider, encoding=encoding)
+
+
+@dataclass
+class Reading:
+    """An article read by the rules: its text, the candidate frames, before any learned decision.
+    The training command reads candidates from here; ``assemble`` turns it into deals."""
+
+    title: str
+    body: str
+    language: str
+    published: dt.date | None
+    body_start: int
+    entities: list
+    frames: list[Frame]
+    context: Context
+
+
+def read_text(text: str, *, html: bool = False, budget_seconds: float = TIME_BUDGET_SECONDS) -> Reading:
     deadline = time.monotonic() + budget_seconds
     text = text.replace("\x00", "")
     cleaned = clean_html(text) if html else clean_text(text)
@@ -86,15 +111,34 @@ def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False,
     body_start = len(cleaned.header) + 2 if cleaned.header else 0
     published = find_dateline(cleaned.header, body[body_start:]) or _dateline_above(text[: MAX_TEXT_CHARS * 2], body)
     _check(deadline, "names", budget_seconds)
-    entities = EntityFinder(body, language).find(deal_spans(body))
+    finder = EntityFinder(body, language)
+    spans = deal_spans(body)
+    entities = finder.find(spans)
     _check(deadline, "deal frames", budget_seconds)
     frames = build_frames(body, entities, language, published, body_start)
-    deals = [_deal_dict(f, body, published, language) for f in frames]
+    sentences = sentences_of(body)
+    wide: list = []
+    if frames:
+        _check(deadline, "more candidates", budget_seconds)
+        rest = [(s.start, min(s.end, s.start + MAX_SENTENCE_CHARS)) for s in sentences
+                if not any(a <= s.start < b for a, b in spans)][:MAX_DEAL_SENTENCES]  # fmt: skip
+        wide = finder.widen(rest)
+    companies = [e for e in entities if e.kind == "company"] + wide
+    bodies = [e for e in entities if e.kind == "government"]
+    context = Context(body, language, body_start, sentences, frames, companies, bodies)
+    return Reading(cleaned.title, body, language, published, body_start, entities, frames, context)
+
+
+def assemble(reading: Reading, decider: Decider, *, encoding: str = "utf-8") -> ExtractionResult:
+    """The learned decisions on a reading's candidates, and the deals that remain."""
+    body, published, language = reading.body, reading.published, reading.language
+    decided = decide(reading.frames, reading.context, decider)
+    deals = [_deal_dict(f, body, published, language, decider, p) for f, p in decided]
     # Recall first: a concluded agreement with a named party or an amount is a draft, even with fields
     # missing (listed in "missing" for the reviewer). Public bodies alone with no sum are no deal.
     deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"]]
-    updates = cancellations(body, entities, body_start)
-    return ExtractionResult(body, cleaned.title, language, encoding, published, deals, updates=updates)
+    updates = cancellations(body, reading.entities, reading.body_start)
+    return ExtractionResult(body, reading.title, language, encoding, published, deals, updates=updates)
 
 
 def _check(deadline: float, stage: str, budget: float) -> None:
@@ -120,7 +164,8 @@ def _num(d: Decimal | None) -> str | None:
     return None if d is None else f"{d.normalize():f}"
 
 
-def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) -> dict[str, Any]:
+def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str, decider: Decider,
+               p_deal: float) -> dict[str, Any]:  # fmt: skip
     evidence: list[dict[str, Any]] = []
     parties = []
     for c in f.companies:
@@ -177,13 +222,15 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
         evidence.append(_ev("government", text, *g.spans[0]))
     missing = [name for name, value in (("parties", parties), ("amounts", amounts), ("date", f.date),
                                         ("government", government)) if not value]  # fmt: skip
-    confidence = 0.35 + 0.15 * bool(parties) + 0.15 * bool(amounts) + 0.1 * bool(f.date) + 0.1 * bool(government)
-    confidence += 0.1 * bool(any(s.concluded for s in f.sentences))
-    # Names only an analyser saw, many parties at once, or parties with no country are where the
-    # real articles go wrong (docs/extraction.md, reliability table).
-    confidence -= 0.05 * sum(not c.by_shape for c in f.companies)
-    confidence -= 0.1 * max(0, len(parties) - 3)
-    confidence -= 0.03 * sum(not p["country"] for p in parties)
+    if "deal" in decider.models:
+        # The deal model's probability, mapped onto how often drafts at that probability were right
+        # in cross-validation (docs/extraction.md, reliability table).
+        confidence = decider.confidence(p_deal)
+    else:
+        confidence = 0.35 + 0.15 * bool(parties) + 0.15 * bool(amounts) + 0.1 * bool(f.date)
+        confidence += 0.1 * bool(government) + 0.1 * bool(any(s.concluded for s in f.sentences))
+        confidence -= 0.05 * sum(not c.by_shape for c in f.companies) + 0.1 * max(0, len(parties) - 3)
+        confidence -= 0.03 * sum(not p["country"] for p in parties)
     if not parties:
         # A deal with no named party is worth reviewing but never looks finished.
         confidence = min(confidence, 0.5)
@@ -204,7 +251,22 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str) ->
         "evidence": sorted(evidence, key=lambda e: e["start"]),
         "confidence": round(min(confidence, 0.95), 2),
         "missing": missing,
+        "stage": _stage(f),
     }
+
+
+def _stage(f: Frame) -> str | None:
+    """The stage the article reports the agreement at, from its words: a final or binding
+    contract is signed (after an MOU: the same deal's next stage), a closed acquisition complete,
+    an MOU an MOU. None where the words say nothing more than the kinds do."""
+    told = " ".join(s.text for s in f.sentences if s.concluded) or " ".join(s.text for s in f.sentences)
+    if lx.COMPLETED_RE.search(told):
+        return "completed"
+    if lx.FINAL_RE.search(told):
+        return "agreement_signed"
+    if any(k == "mou" for k, _, _ in f.kinds):
+        return "mou_signed"
+    return None
 
 
 def _assign_roles(parties: list[dict[str, Any]], f: Frame, text: str) -> None:

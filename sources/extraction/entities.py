@@ -38,6 +38,11 @@ _PERSON_AFTER = re.compile(rf"^\s*[)）]?\s*(?:{lx.TITLE_WORDS})", re.I)
 _PERSON_BEFORE = re.compile(rf"(?:{lx.TITLE_WORDS})\s*$", re.I)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<![A-Z])(?<!\b(?:Co|Dr|Mr|St|No|vs))[a-z]{2,}[.!?]\s+(?=[A-Z])")
+_TRAILING_DEMONYM = re.compile(
+    r"\s(?:and|und|&)\s(?:South |North )?(?:Korean|Japanese|Chinese|German|American|Russian|Swedish|French|British|"
+    r"Indian|Israeli|Dutch|Finnish|Danish|Norwegian|Italian|Spanish|Canadian|Australian|Saudi|Emirati|Taiwanese)$"
+)
 _ABBREVIATED_FORM = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Co|Ltd|Inc|Corp|Pty|Pvt|Pte|Bhd)\.$")
 
 
@@ -54,6 +59,9 @@ class Entity:
     location: str | None = None
     by_shape: bool = True  # found by a legal form, descriptor or bracket, not only by an analyser
     country_guessed: bool = False  # from the article's language alone, not from a cue: a later cue wins
+    # Which generator found it first (a feature of the learned decisions: a legal form, an
+    # analyser, a government shape ...): ``learned.py`` reads it, nothing else does.
+    origin: str = ""
 
     def forms(self) -> list[str]:
         return sorted({self.name, *self.aliases}, key=len, reverse=True)
@@ -154,6 +162,17 @@ class EntityFinder:
     def add(self, kind: str, name: str, start: int, *, country: str | None = None, alias: str | None = None,
             representative: str | None = None, min_len: int = 2) -> Entity | None:  # fmt: skip
         name = name.strip(" ,;:'\"“”‘’「」『』«»")
+        # A name never runs across a sentence's end ("Monday. The Korea … Agency") nor ends on a
+        # nationality that opens the next name ("Nordvik Robotics and Korean battery firm …").
+        cut = _SENTENCE_BREAK.search(name)
+        if cut:
+            start, name = start + cut.end(), name[cut.end() :]
+        lead = re.match(r"(?:The|the)\s+(?=[A-Z])", name)
+        if lead:
+            start, name = start + lead.end(), name[lead.end() :]
+        trail = _TRAILING_DEMONYM.search(name)
+        if trail and kind == "company":
+            name = name[: trail.start()]
         if not _ABBREVIATED_FORM.search(name):  # "B.V.", "Co., Ltd." keep their dots
             name = name.strip(" .")
         if len(name) < min(min_len, 2) or name.isdigit() or len(name) > 80 or lx.is_country_pair(name):
@@ -193,14 +212,18 @@ class EntityFinder:
         """Every entity of the text; ``deal_spans`` (the sentences that report a deal) are also read
         by the language's analyser, for the names that carry no legal form."""
         t = self.text
-        self._governments()
-        self._joint_ventures()
-        self._companies_ko()
-        self._companies_latin()
-        self._companies_cjk()
-        self._companies_ru()
-        if deal_spans:
-            self._companies_analysed(deal_spans)
+        for origin, generate in (
+            ("government", self._governments),
+            ("jv", self._joint_ventures),
+            ("ko", self._companies_ko),
+            ("latin", self._companies_latin),
+            ("cjk", self._companies_cjk),
+            ("ru", self._companies_ru),
+            ("analyser", lambda: deal_spans and self._companies_analysed(deal_spans)),
+        ):
+            generate()
+            for e in self.entities:
+                e.origin = e.origin or origin
         self._drop_overlaps()
         self._merge_agency_offices()
         self._short_aliases()
@@ -644,16 +667,40 @@ class EntityFinder:
             )
         ]
 
-    def _countries(self) -> None:
+    def widen(self, spans: list[tuple[int, int]]) -> list[Entity]:
+        """More candidates for the learned decisions: the names the language's analyser reads in
+        ``spans`` (the sentences that report no deal), where no entity was found. The rules keep
+        a name only where a party stands; here every one is proposed, and the party model decides."""
+        taken = [(i, i + len(f)) for e in self.entities for f in e.forms() if len(f) >= 2
+                 for i in _occurrences(self.text, f)]  # fmt: skip
+        known = {_key(f) for e in self.entities for f in e.forms()}
+        module = languages.module_for(self.language)
+        before = list(self.entities)
+        for n in module.names(self.text, spans):
+            key = _key(n.text)
+            if not key or key in known or any(a < n.end and n.start < b for a, b in taken):
+                continue
+            e = self.add("company", n.text, n.start, country=n.country)
+            if e is not None and e not in before:
+                e.by_shape, e.origin = False, "wide"
+                known.add(key)
+        new = [e for e in self.entities if e not in before]
+        for e in new:
+            e.spans = sorted({(i, i + len(f)) for f in e.forms() for i in _occurrences(self.text, f)} | set(e.spans))
+        self._countries(new)
+        return new
+
+    def _countries(self, only: list[Entity] | None = None) -> None:
         """A country cue just before a name ("독일의 화학기업인 뮐러테크사", "South Korea's Hanbit Materials"),
         after a strong signal in the name itself (its script or legal form, ``country_by_form``)."""
         t = self.text
+        targets = self.entities if only is None else only
         cre = lx.country_regex()
         # Every company mention by where it ends, to find those just before a name (bisect: an article
         # may hold thousands of mentions).
         ends = sorted((b, a, id(o)) for o in self.entities if o.kind == "company" for a, b in o.spans)
         end_keys = [x[0] for x in ends]
-        for e in self.entities:
+        for e in targets:
             if e.kind == "company":
                 by_form = country_by_form(e.name)
                 if by_form:
@@ -735,7 +782,7 @@ class EntityFinder:
                     e.country, e.country_guessed = "KR", True
         # "일본 통신업체 X그룹 산하의 Y", "X's subsidiary Y": a unit is of its parent's country.
         by_end = {b: o for o in self.entities if o.kind == "company" and o.country for _, b in o.spans}
-        for e in self.entities:
+        for e in targets:
             if e.kind != "company" or (e.country and not e.country_guessed):
                 continue
             for s, _ in e.spans:

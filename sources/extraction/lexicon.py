@@ -243,7 +243,7 @@ NEGATED_RE = re.compile(
     r"가능성|관측|풍문|확정된\s?바\s?없|정해진\s?것은\s?없|부인|해지|취소|무산|철회|백지화|파기|결렬|방문할|방문한다|"
     r"\b(?:in talks|an? plan to|its plan to|is expected to|are expected to|expects to|plans to|planning to|is considering|are considering|"
     r"considering|could|may sign|might|would (?:sign|invest)|rumou?r\w*|denied|deny|cancel\w*|terminat\w*|scrapped|"
-    r"called off|pulled out|walked away|not yet|no decision|will visit|to attract|aims to sign|looking to|"
+    r"called off|pulled out|withdr[ae]wn?|withdrawing|walked away|not yet|no decision|will visit|to attract|aims to sign|looking to|"
     r"nothing (?:has|had) been|(?:has|have|had|did) not (?:been )?(?:signed|agreed|concluded|sign|agree))\b|"
     r"체결하지\s?않|체결되지\s?않|성사되면|"
     r"планиру\w*|намерен\w*|ведут переговоры|обсужда\w*|расторг\w*|отмен\w*|"
@@ -252,9 +252,29 @@ NEGATED_RE = re.compile(
     r"plant\s(?:den|die|das|eine|einen|ein)\b|erwägt|Gespräche|geplatzt|abgesagt|gekündigt|aufgelöst",
     re.I,
 )
+# A party leaving a deal ends it as surely as a cancellation: "has withdrawn from", "pulled out of".
+WITHDRAWN = (
+    r"\b(?:withdr[ae]wn?|withdrawing|withdrawal|pulled out|pulls out|exited|backed out)\b|철수|탈퇴|손을\s?뗐|"
+    r"撤退|退出|離脱|вышл[аио]? из|выход\w* из|ausgestiegen|zurückgezogen"
+)
 CANCEL_RE = re.compile(
-    r"해지|취소|무산|철회|백지화|파기|결렬|\b(?:cancel\w*|terminat\w*|scrapped|called off|pulled out)\b|"
-    r"расторг\w*|отмен\w*|解消|撤回|中止|终止|取消|geplatzt|gekündigt|aufgelöst",
+    r"해지|취소|무산|철회|백지화|파기|결렬|\b(?:cancel\w*|terminat\w*|scrapped|called off)\b|"
+    rf"расторг\w*|отмен\w*|解消|撤回|中止|终止|取消|geplatzt|gekündigt|aufgelöst|{WITHDRAWN}",
+    re.I,
+)
+# The stage an agreement reached, from the words that report it: a final or binding contract after
+# an MOU is the signed stage of the same deal; a completed acquisition is complete.
+FINAL_RE = re.compile(
+    r"\b(?:final|definitive|binding|formal|main)\s(?:\w+\s)?(?:contract|agreement)s?\b|본\s?계약|최종\s?계약|정식\s?계약|"
+    r"확정\s?계약|本契約|最終契約|正式契約|正式协议|最终协议|正式合同|正式签约|"
+    r"окончательн\w+ (?:соглашени|договор)\w*|основн\w+ (?:соглашени|договор)\w*|"
+    r"(?:endgültig|verbindlich)\w* (?:Vertrag|Vereinbarung)",
+    re.I,
+)
+COMPLETED_RE = re.compile(
+    r"\b(?:completed|closed|finali[sz]ed) (?:the |its |their )?(?:\w+ )?(?:acquisition|purchase|takeover|merger)\b|"
+    r"인수(?:를|가)?\s?(?:완료|마무리|마쳤)|買収(?:を)?完了|完成(?:了)?收购|收购已完成|"
+    r"завершил\w* (?:сделк|приобретени|покупк)\w*|Übernahme (?:abgeschlossen|vollzogen)",
     re.I,
 )
 KIND_PATTERNS = {

@@ -96,3 +96,22 @@ _is_country = lx.is_country_word
 def _country_before(before: str) -> str | None:
     m = re.search(r"(日本|韓国|米国|中国|ドイツ|英国|フランス|台湾)の?(?:[^\s、。]{0,10})$", before)
     return lx.country_of(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=4096)
+def tags(name: str) -> dict[str, float]:
+    """What Sudachi makes of a candidate name on its own (the learned decisions read it): shares
+    of common nouns, proper nouns, persons and places among its morphemes."""
+    tokens = [m for m in _tokenizer().tokenize(name) if m.part_of_speech()[0] not in ("補助記号", "空白")]
+    if not tokens:
+        return {}
+    n = len(tokens)
+    pos = [m.part_of_speech() for m in tokens]
+    return {
+        "tag_common": sum(p[0] == "名詞" and p[1] == "普通名詞" for p in pos) / n,
+        "tag_proper": sum(p[1] == "固有名詞" for p in pos) / n,
+        "tag_person": sum(p[2] == "人名" for p in pos) / n,
+        "tag_place": sum(p[2] == "地名" for p in pos) / n,
+        "tag_verbal": sum(p[0] in ("動詞", "助詞", "助動詞", "形容詞") for p in pos) / n,
+        "tag_pieces": min(n, 6) / 6,
+    }

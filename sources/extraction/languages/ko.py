@@ -228,3 +228,20 @@ def _looks_like_person(name: str, core, after: str) -> bool:
 
 
 _is_country = lx.is_country_word
+
+
+@lru_cache(maxsize=4096)
+def tags(name: str) -> dict[str, float]:
+    """What Kiwi makes of a candidate name on its own, for the learned decisions: the share of
+    its morphemes that are common nouns (a compound of common nouns is rarely a company), proper
+    nouns, and foreign script."""
+    tokens = [t for t in kiwi().tokenize(name) if t.tag not in ("SP", "SF", "SSO", "SSC", "SE", "SW")]
+    if not tokens:
+        return {}
+    n = len(tokens)
+    return {
+        "tag_common": sum(t.tag in ("NNG", "XSN", "NNB") for t in tokens) / n,
+        "tag_proper": sum(t.tag in _PROPER_TAGS for t in tokens) / n,
+        "tag_verbal": sum(t.tag[0] in "VEJ" or t.tag in ("XSV", "XSA", "MAG") for t in tokens) / n,
+        "tag_pieces": min(n, 6) / 6,
+    }

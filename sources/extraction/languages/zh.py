@@ -116,3 +116,20 @@ def bodies(text: str, spans: list[tuple[int, int]]) -> list[Name]:
                 out.append(Name(pos, pos + len(w.word), w.word, "CN"))
             pos += len(w.word)
     return out
+
+
+@lru_cache(maxsize=4096)
+def tags(name: str) -> dict[str, float]:
+    """What jieba makes of a candidate name on its own (the learned decisions read it): shares of
+    common nouns, name-like words (organisations, proper, transliterated, Latin), persons and places."""
+    words = [w for w in _posseg().cut(name) if w.word.strip()]
+    if not words:
+        return {}
+    n = len(words)
+    return {
+        "tag_common": sum(w.flag in ("n", "vn", "v", "a", "d") for w in words) / n,
+        "tag_proper": sum(w.flag in _NAME_FLAGS for w in words) / n,
+        "tag_person": sum(w.flag == "nr" for w in words) / n,
+        "tag_place": sum(w.flag == "ns" for w in words) / n,
+        "tag_pieces": min(n, 6) / 6,
+    }
