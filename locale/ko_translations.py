@@ -360,6 +360,8 @@ KO = {
     "overrides a reviewer's value": "검토자가 정한 값을 덮어씀",
     "update proposal": "갱신 제안",
     "update proposals": "갱신 제안",
+    "country proposal": "국가 제안",
+    "country proposals": "국가 제안",
     "file": "파일",
     "sheet": "시트",
     "row": "행",
