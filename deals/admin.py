@@ -631,6 +631,7 @@ class DealAdmin(SimpleHistoryAdmin):
             "previous_draft": drafts.exclude(older).order_by("created_at", "id").values_list("pk", flat=True).first(),
             "review_legend": review.legend(),
             "proposals": list(deal.proposals.select_related("article").order_by("status", "id")),
+            "country_proposals": review.pending_countries(deal),
             "stages": list(deal.stages.order_by("on", "id")),
             "review_missing": review.missing_fields(deal),
             "review_articles": articles,

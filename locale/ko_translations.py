@@ -362,6 +362,8 @@ KO = {
     "update proposals": "갱신 제안",
     "country proposal": "국가 제안",
     "country proposals": "국가 제안",
+    "Countries the articles give": "기사가 제시한 국가",
+    "made public when a reviewer approves the deal or accepts the article": "검토자가 거래를 승인하거나 기사를 수락하면 공개됩니다",
     "file": "파일",
     "sheet": "시트",
     "row": "행",

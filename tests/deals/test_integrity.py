@@ -90,6 +90,11 @@ def test_a_pending_later_article_does_not_give_a_public_company_its_country_unti
     assert not company.country  # proposed, not written
     assert CountryProposal.objects.get(company=company, article=later).status == ProposalStatus.PENDING
     assert not any(_public_country_views(client, deal, company).values())
+    # The reviewer sees what accepting the article will make public.
+    client.force_login(User.objects.create_superuser("admin", password="pw-for-test-only"))
+    review_page = client.get(f"/admin/deals/deal/{deal.pk}/change/").content.decode()
+    assert "Countries the articles give" in review_page and "Invented Robotics Ltd → Germany" in review_page
+    client.logout()
     with django_capture_on_commit_callbacks(execute=True):  # the decision's cache invalidation
         deal_source_accept(source=DealSource.objects.get(deal=deal, article=later), user=user)
     company.refresh_from_db()
