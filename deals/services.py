@@ -201,8 +201,10 @@ def _countries_accept(*, companies: list[int], bodies: list[int], article_ids: l
     for model, field in ((Company, "company"), (GovernmentBody, "body")):
         ids = sorted({getattr(p, f"{field}_id") for p in pending if getattr(p, f"{field}_id")})
         # Locked in id order, as the merges lock them, and read again: another acceptance may have
-        # filled the country since.
-        for owner in model.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        # filled the country since. FOR NO KEY UPDATE: a worker inserting an alias or a party of
+        # this company holds FOR KEY SHARE on it while it waits for the deal this holds; a full
+        # FOR UPDATE would wait for that worker, a deadlock.
+        for owner in model.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"):
             owners[(field, owner.pk)] = owner
     now = timezone.now()
     for p in pending:

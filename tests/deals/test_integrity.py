@@ -275,3 +275,63 @@ def test_a_reviewers_decision_waits_for_a_worker_writing_the_same_draft(postgres
     assert not thread.is_alive() and not errors, errors
     deal.refresh_from_db()
     assert deal.review_status == ReviewStatus.APPROVED
+
+
+def _in_thread(target, pid: queue.Queue, errors: list) -> threading.Thread:
+    """``target`` on its own database connection, reporting its backend's pid and any error."""
+
+    def run() -> None:
+        try:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                pid.put(cur.fetchone()[0])
+            target()
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_giving_a_company_its_accepted_country_does_not_deadlock_with_a_worker_naming_it(postgres):
+    """A worker has written a pending source of an approved deal naming Invented Robotics (its alias
+    rows reference the company; PostgreSQL checks those references at commit). A reviewer approves
+    another draft that gives the company its country: the reviewer locks the company, then waits
+    for the worker's deal to refresh its columns. The worker's commit must not wait for the
+    reviewer's lock on the company (it would be a deadlock, one of the two aborted)."""
+    user = User.objects.create_user("reviewer")
+    first = _approved_deal(user)  # Invented Robotics Ltd, without a country
+    other = result(title="Invented Robotics licenses to Invented Partner Oy")
+    item = other["deals"][0]
+    item["kinds"], item["date"], item["amounts"], item["evidence"] = ["licensing"], "2021-06-01", [], []
+    item["parties"][1] = {"name": "Invented Partner Oy", "aliases": [], "country": "FI", "role": "licensee"}
+    (draft,) = draft_upsert(article=article(TEXT + " Licence.", n=3), result=other)  # proposes DE
+    later = article(LATER, n=2)
+    wrote, commit = threading.Event(), threading.Event()
+    worker_pid: queue.Queue = queue.Queue()
+    reviewer_pid: queue.Queue = queue.Queue()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        with transaction.atomic():
+            draft_upsert(article=later, result=_later_result())  # locks the first deal's row
+            wrote.set()
+            assert commit.wait(timeout=20)
+
+    worker = _in_thread(work, worker_pid, errors)
+    assert wrote.wait(timeout=20)
+    reviewer = _in_thread(lambda: deal_approve(deal=draft, user=user), reviewer_pid, errors)
+    _wait_until_blocked(reviewer_pid.get(timeout=10))  # it holds the company, awaits the first deal
+    commit.set()
+    worker.join(timeout=30)
+    reviewer.join(timeout=30)
+    assert not worker.is_alive() and not reviewer.is_alive()
+    assert not errors, errors
+    assert Company.objects.get(name="Invented Robotics Ltd").country == "DE"
+    assert Deal.objects.get(pk=draft.pk).review_status == ReviewStatus.APPROVED
+    assert DealSource.objects.get(deal=first, article=later).accepted is False
+    assert "Invented Robotics Ltd (DE," in Deal.objects.get(pk=first.pk).joined_parties
