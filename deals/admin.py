@@ -88,10 +88,12 @@ class MergeMixin:
 class RefreshesDeals:
     """An edit here changes what deals show in their joined columns (a company's name, a party, an
     amount ...), which the CSV and the API read from the deal row: refresh the deals concerned, in
-    the edit's transaction, before and after (a party moved to another deal changes both)."""
+    the edit's transaction, before and after (a party moved to another deal changes both). It
+    changes what /stats/ and the listing's dropdowns show too: their caches go as after a review
+    decision (``services.deals_public_changed``)."""
 
     def _refresh(self, pks, before=()):
-        services.deals_refresh_counts(deal_ids={*before, *services.deals_naming(model=self.model, pks=pks)})
+        services.deals_public_changed(deal_ids={*before, *services.deals_naming(model=self.model, pks=pks)})
 
     def save_model(self, request, obj, form, change):
         before = services.deals_naming(model=self.model, pks=[obj.pk]) if obj.pk else []
@@ -101,12 +103,12 @@ class RefreshesDeals:
     def delete_model(self, request, obj):
         before = services.deals_naming(model=self.model, pks=[obj.pk])
         super().delete_model(request, obj)
-        services.deals_refresh_counts(deal_ids=before)
+        services.deals_public_changed(deal_ids=before)
 
     def delete_queryset(self, request, queryset):
         before = services.deals_naming(model=self.model, pks=list(queryset.values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
-        services.deals_refresh_counts(deal_ids=before)
+        services.deals_public_changed(deal_ids=before)
 
 
 @admin.register(models.Company)
@@ -129,6 +131,24 @@ class CompanyAliasAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "normalized", "company__name"]
     autocomplete_fields = ["company", "article"]
     list_select_related = ["company"]
+
+
+@admin.register(models.CountryProposal)
+class CountryProposalAdmin(admin.ModelAdmin):
+    """Countries articles gave for companies and bodies that had none: applied when a reviewer
+    accepts the article (approving its draft, accepting it as a source), never by a worker."""
+
+    list_display = ["company", "body", "country", "article", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["company__name", "body__name"]
+    list_select_related = ["company", "body", "article"]
+    readonly_fields = ["company", "body", "article", "country", "status", "decided_at", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(models.Representative)
@@ -524,7 +544,15 @@ class DealAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = "review desk"
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+        else:
+            # The row locked as workers and decisions lock it, and only the columns this form
+            # changed written: the page was read before, and a decision or a worker's write
+            # committed since must not be written back with the rest of the row.
+            models.Deal.objects.select_for_update().filter(pk=obj.pk).values_list("pk").first()
+            columns = {f.name for f in models.Deal._meta.concrete_fields}
+            obj.save(update_fields=[*(f for f in form.changed_data if f in columns), "updated_at"])
         touched = {FORM_FIELD_TO_EXTRACTED[f] for f in form.changed_data if f in FORM_FIELD_TO_EXTRACTED}
         request._deal_human_fields = touched
 
@@ -543,7 +571,11 @@ class DealAdmin(SimpleHistoryAdmin):
             services.deal_amounts_revalue(deal=form.instance)
         if {"parties", "joint_venture", "kinds"} & touched:
             services.deal_title_refresh(deal=form.instance)
-        services.deal_refresh_counts(deal=form.instance)  # inlines changed rows the export reads
+        # Inlines changed rows the export reads; an approved deal's edit shows in /stats/ too.
+        if form.instance.review_status == models.ReviewStatus.APPROVED:
+            services.deals_public_changed(deal_ids=[form.instance.pk])
+        else:
+            services.deal_refresh_counts(deal=form.instance)
 
     # ---- the review page ------------------------------------------------------------------------
 
@@ -599,6 +631,7 @@ class DealAdmin(SimpleHistoryAdmin):
             "previous_draft": drafts.exclude(older).order_by("created_at", "id").values_list("pk", flat=True).first(),
             "review_legend": review.legend(),
             "proposals": list(deal.proposals.select_related("article").order_by("status", "id")),
+            "country_proposals": review.pending_countries(deal),
             "stages": list(deal.stages.order_by("on", "id")),
             "review_missing": review.missing_fields(deal),
             "review_articles": articles,

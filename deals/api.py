@@ -60,6 +60,14 @@ class ApiView:
     throttle_classes = [AnonRateThrottle]
 
 
+def not_found() -> Exception:
+    """The one 404 of the detail endpoints: an id that only drafts use answers exactly as an id
+    that does not exist, so probing ids tells nothing about what waits for review."""
+    from rest_framework.exceptions import NotFound
+
+    return NotFound()
+
+
 class DealList(ApiView, generics.ListAPIView):
     """Approved deals, newest first, with the listing's filters (`?investor_country=DE&kind=mou`)."""
 
@@ -87,10 +95,10 @@ class DealDetail(ApiView, generics.RetrieveAPIView):
     serializer_class = DealSerializer
 
     def get_object(self):
-        from django.shortcuts import get_object_or_404
-
-        qs = export_dicts(Deal.objects.filter(review_status=ReviewStatus.APPROVED, pk=self.kwargs["pk"]))
-        return get_object_or_404(qs)
+        row = export_dicts(Deal.objects.filter(review_status=ReviewStatus.APPROVED, pk=self.kwargs["pk"])).first()
+        if row is None:
+            raise not_found()
+        return row
 
 
 class DealRef(serializers.ModelSerializer):
@@ -121,11 +129,9 @@ class CompanyDetail(ApiView, generics.RetrieveAPIView):
     serializer_class = CompanySerializer
 
     def get_object(self):
-        from django.http import Http404
-
-        company = super().get_object()
-        if not company.public_parties:
-            raise Http404("No approved deal names this company.")  # its name may come from a draft only
+        company = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if company is None or not company.public_parties:
+            raise not_found()  # its name may come from a draft only: answered as an unknown id
         return company
 
     def get_queryset(self):
@@ -161,12 +167,10 @@ class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
     serializer_class = ProgrammeSerializer
 
     def get_object(self):
-        from django.http import Http404
-
-        programme = super().get_object()
+        programme = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         public = GovernmentInvolvement.objects.filter(programme=programme, deal__review_status=ReviewStatus.APPROVED)
-        if not public.exists():
-            raise Http404("No approved deal names this programme.")
+        if programme is None or not public.exists():
+            raise not_found()
         return programme
 
     def get_queryset(self):

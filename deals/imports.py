@@ -579,6 +579,11 @@ class _Writer:
         DealStage.objects.bulk_create(stage_rows, ignore_conflicts=True)
         ImportedRow.objects.bulk_create(keys)
         deals_refresh_counts(deal_ids=[d.pk for d in deals])  # one UPDATE for the batch
+        if self.approve:
+            from .selectors import choices_changed
+
+            # Approved rows are public: /stats/ and the listing's dropdowns must not wait for their TTL.
+            transaction.on_commit(choices_changed)
 
     def _government(self, name: str, make_body: Any) -> tuple[Any, Any]:
         """ "Body" or "Body / Programme" (a programme of that body)."""

@@ -626,6 +626,50 @@ class UpdateProposal(models.Model):
         return f"{self.get_field_display()}: {self.old or '—'} → {self.new}"
 
 
+class CountryProposal(models.Model):
+    """A country an article gives for a company or government body that has none yet.
+
+    Companies and bodies are shared by every deal that names them, so a worker never writes their
+    country itself: the article's value waits here and is applied when a reviewer accepts that
+    article for a deal naming the company or body (approving its draft, accepting it as a later
+    source, accepting a proposal it brought). Until then no public page shows it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="country_proposals")  # fmt: skip
+    body = models.ForeignKey(GovernmentBody, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="country_proposals")  # fmt: skip
+    article = models.ForeignKey("sources.Article", on_delete=models.PROTECT, related_name="+")
+    country = CountryField(_("country"))
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PENDING)  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("country proposal")
+        verbose_name_plural = _("country proposals")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company__isnull=False, body__isnull=True) | Q(company__isnull=True, body__isnull=False),
+                name="country_proposal_names_company_or_body",
+            ),  # fmt: skip
+            models.CheckConstraint(condition=~Q(country=""), name="country_proposal_not_blank"),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="country_proposal_status_valid"),
+            models.UniqueConstraint(
+                fields=["company", "article"],
+                condition=Q(company__isnull=False),
+                name="country_proposal_unique_company",
+            ),  # fmt: skip
+            models.UniqueConstraint(
+                fields=["body", "article"], condition=Q(body__isnull=False), name="country_proposal_unique_body"
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company or self.body}: {self.country} ({self.get_status_display()})"
+
+
 class ImportedRow(models.Model):
     """One spreadsheet row that became a deal: where it came from, and the key that makes a
     re-import of the same file change nothing."""

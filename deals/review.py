@@ -16,6 +16,27 @@ from django.utils.translation import gettext_lazy as _
 
 from .names import normalize_name
 
+
+def pending_countries(deal: Any) -> list[Any]:
+    """The countries the deal's articles propose for its companies and bodies that have none:
+    what approving the deal (or accepting the article) will make public with it."""
+    from django.db.models import Q
+
+    from .models import CountryProposal, ProposalStatus
+
+    companies = [p.company_id for p in deal.parties.all()]
+    if getattr(deal, "joint_venture", None) is not None:
+        companies.append(deal.joint_venture.company_id)
+    bodies = [g.body_id for g in deal.government.all() if g.body_id]
+    return list(
+        CountryProposal.objects.filter(Q(company_id__in=companies) | Q(body_id__in=bodies),
+                                       article_id__in=[s.article_id for s in deal.sources.all()],
+                                       status=ProposalStatus.PENDING)
+        .select_related("company", "body")
+        .order_by("id")
+    )  # fmt: skip
+
+
 # Fields compared between what the extractor proposed and what a reviewer approved.
 COMPARED_FIELDS = ("parties", "kinds", "amounts", "signed_on", "place", "destination_country", "joint_venture",
                    "government", "sectors")  # fmt: skip

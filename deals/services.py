@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .models import (
     BodyLevel,
     Company,
     CompanyAlias,
+    CountryProposal,
     DatePrecision,
     Deal,
     DealKind,
@@ -180,6 +181,49 @@ def _accept_article_rows(*, deal: Deal, article_ids: list[int]) -> None:
     CompanyAlias.objects.filter(company_id__in=companies, article_id__in=article_ids).update(accepted=True)
     bodies = [g.body_id for g in deal.government.all() if g.body_id]
     GovernmentBodyAlias.objects.filter(body_id__in=bodies, article_id__in=article_ids).update(accepted=True)
+    _countries_accept(companies=companies, bodies=bodies, article_ids=article_ids)
+
+
+def _countries_accept(*, companies: list[int], bodies: list[int], article_ids: list[int]) -> None:
+    """The countries these accepted articles proposed for these companies and bodies: each owner
+    still without one takes its oldest proposal; a proposal that disagrees with the country the
+    owner has by then is refused. The deals naming a changed owner show it in their stored columns."""
+    pending = list(
+        CountryProposal.objects.select_for_update()
+        .filter(Q(company_id__in=companies) | Q(body_id__in=bodies), article_id__in=article_ids,
+                status=ProposalStatus.PENDING)
+        .order_by("id")
+    )  # fmt: skip
+    if not pending:
+        return
+    changed: dict[str, set[int]] = {"company": set(), "body": set()}
+    owners: dict[tuple[str, int], Any] = {}
+    for model, field in ((Company, "company"), (GovernmentBody, "body")):
+        ids = sorted({getattr(p, f"{field}_id") for p in pending if getattr(p, f"{field}_id")})
+        # Locked in id order, as the merges lock them, and read again: another acceptance may have
+        # filled the country since. FOR NO KEY UPDATE: a worker inserting an alias or a party of
+        # this company holds FOR KEY SHARE on it while it waits for the deal this holds; a full
+        # FOR UPDATE would wait for that worker, a deadlock.
+        for owner in model.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"):
+            owners[(field, owner.pk)] = owner
+    now = timezone.now()
+    for p in pending:
+        field = "company" if p.company_id else "body"
+        owner = owners.get((field, p.company_id or p.body_id))
+        if owner is None:
+            continue
+        if not owner.country:
+            owner.country = p.country
+            owner._change_reason = f"country from article {p.article_id} accepted"
+            owner.save(update_fields=["country", "updated_at"] if field == "company" else ["country"])
+            changed[field].add(owner.pk)
+        p.status = ProposalStatus.ACCEPTED if owner.country == p.country else ProposalStatus.REJECTED
+        p.decided_at = now
+    CountryProposal.objects.bulk_update(pending, ["status", "decided_at"])
+    ids = {*deals_naming(model=Company, pks=changed["company"]), *deals_naming(model=GovernmentBody,
+                                                                               pks=changed["body"])}  # fmt: skip
+    if ids:
+        deals_refresh_counts(deal_ids=ids)
 
 
 def company_match_or_create(*, name: str, aliases: list[str], country: str | None, article: Any = None) -> Company:
@@ -192,15 +236,40 @@ def _companies_match_or_create(*, specs: list[dict[str, Any]], article: Any = No
                                reason: str | None = None) -> list[tuple[Company, bool]]:  # fmt: skip
     if not locked:
         _locks(_name_keys("company", specs))
+    made: set[int] = set()
+
+    def make(s: dict[str, Any]) -> Company:
+        company = Company(name=s["name"], country=s.get("country") or "")
+        made.add(id(company))
+        return company
+
     found = _owners_match_or_create(
-        alias_model=CompanyAlias, owner_field="company", specs=specs, article=article, reason=reason,
-        make=lambda s: Company(name=s["name"], country=s.get("country") or ""),
+        alias_model=CompanyAlias, owner_field="company", specs=specs, article=article, reason=reason, make=make,
     )  # fmt: skip
-    for (company, was_found), spec in zip(found, specs, strict=True):
-        if was_found and spec.get("country") and not company.country:
-            company.country = spec["country"]
-            company.save(update_fields=["country", "updated_at"])
+    _countries_fill(found=found, specs=specs, made=made, article=article, owner_field="company", reason=reason)
     return found
+
+
+def _countries_fill(*, found: list[tuple[Any, bool]], specs: list[dict[str, Any]], made: set[int], article: Any,
+                    owner_field: str, reason: str | None) -> None:  # fmt: skip
+    """The country a spec gives for an owner that has none. An owner made in this call takes it at
+    once (nothing public names it yet; the review of its first deal shows it). A stored one is
+    shared by every deal that names it, approved ones included: an article's country for it is only
+    proposed (``CountryProposal``), applied when a reviewer accepts that article
+    (``_accept_article_rows``). A person's write (``article`` None: an import, the admin) is applied."""
+    proposals: dict[int, CountryProposal] = {}
+    for (owner, _), spec in zip(found, specs, strict=True):
+        country = spec.get("country")
+        if not country or owner.country:
+            continue
+        if id(owner) in made or article is None:
+            owner.country = country
+            owner._change_reason = reason
+            owner.save(update_fields=["country", "updated_at"] if owner_field == "company" else ["country"])
+        elif owner.pk not in proposals:
+            proposals[owner.pk] = CountryProposal(**{owner_field: owner}, article=article, country=country)
+    if proposals:
+        CountryProposal.objects.bulk_create(list(proposals.values()), ignore_conflicts=True)
 
 
 def body_match_or_create(*, name: str, aliases: list[str], country: str | None, article: Any = None) -> GovernmentBody:
@@ -212,10 +281,17 @@ def _bodies_match_or_create(*, specs: list[dict[str, Any]], article: Any = None,
                             reason: str | None = None) -> list[GovernmentBody]:  # fmt: skip
     if not locked:
         _locks(_name_keys("body", specs))
+    made: set[int] = set()
+
+    def make(s: dict[str, Any]) -> GovernmentBody:
+        body = GovernmentBody(name=s["name"], country=s.get("country") or "", level=_level(s["name"]))
+        made.add(id(body))
+        return body
+
     found = _owners_match_or_create(
-        alias_model=GovernmentBodyAlias, owner_field="body", specs=specs, article=article, reason=reason,
-        make=lambda s: GovernmentBody(name=s["name"], country=s.get("country") or "", level=_level(s["name"])),
+        alias_model=GovernmentBodyAlias, owner_field="body", specs=specs, article=article, reason=reason, make=make,
     )  # fmt: skip
+    _countries_fill(found=found, specs=specs, made=made, article=article, owner_field="body", reason=reason)
     return [body for body, _ in found]
 
 
@@ -334,9 +410,6 @@ def _proposals_for(*, deal: Deal, article: Any, item: dict[str, Any], companies:
                      evidence=_evidence_text(item, "parties"), conflict="parties" in human)  # fmt: skip
 
 
-# No savepoint of its own: inside the worker's transaction a failure rolls back the whole article
-# (its status with its drafts) anyway, and a savepoint costs two round trips per article.
-@transaction.atomic(savepoint=False)
 def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")
@@ -347,11 +420,22 @@ def _without_nul(value: Any) -> Any:
     return value
 
 
+# No savepoint of its own: inside the worker's transaction a failure rolls back the whole article
+# (its status with its drafts) anyway, and a savepoint costs two round trips per article. Atomic
+# all the same, so that the row locks below are held until the article's writes commit.
+@transaction.atomic(savepoint=False)
 def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     """Write the deals of one extraction result as drafts, or as new sources of existing deals.
 
     Safe to run twice: a deal this article already backs is updated in place (only the fields no
     reviewer set, and only while it is a draft); approved and rejected deals only gain sources.
+
+    A known deal is locked (``SELECT ... FOR UPDATE``) and read again before anything is decided
+    about it, and the review services lock the same row: a reviewer's decision either commits
+    before this reads the deal (then a decided deal's row is not written at all) or waits for
+    this article's transaction. Only the fields a worker owns are written (``update_fields``),
+    never ``review_status``. Companies and bodies are shared with public deals: their country is
+    only proposed (``_countries_fill``), and their new names are pending aliases.
 
     Round trips to the database set a worker's pace: the companies of all the article's deals are
     locked, looked up and created at once, and each kind of row is written in one INSERT, history
@@ -408,33 +492,49 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         created = deal is None
         if created:
             deal = Deal(review_status=ReviewStatus.DRAFT)
+        else:
+            # The match read the deal without a lock; a reviewer may have decided it since.
+            deal = Deal.objects.select_for_update().get(pk=deal.pk)
         writable = created or deal.review_status == ReviewStatus.DRAFT
         human = set(deal.human_set_fields or [])
 
         def may(field: str, writable: bool = writable, human: set[str] = human) -> bool:
             return writable and field not in human
 
+        owned: list[str] = []  # the row's columns this run writes
         if may("title"):
             deal.title = (item.get("title") or "").strip()[:300] or "Untitled deal"
+            owned.append("title")
         if may("signed_on"):
             deal.signed_on, deal.date_precision = signed_on, precision
+            owned += ["signed_on", "date_precision"]
         if may("place"):
             deal.place = (item.get("place") or "")[:255]
+            owned.append("place")
         if may("destination_country"):
             deal.destination_country = item.get("destination_country") or ""
+            owned.append("destination_country")
         if may("confidence"):
             deal.confidence = Decimal(str(item.get("confidence", 0))).quantize(Decimal("0.01"))
+            owned.append("confidence")
         if may("lifecycle"):
             deal.lifecycle = stage
+            owned.append("lifecycle")
         if writable:
             deal.language = result.get("language", "")[:8]
             deal.extractor_version = result.get("extractor_version", "")
+            owned += ["language", "extractor_version", "updated_at"]
             if created:
                 deal.extracted = item
         amounts = _amount_rows(item.get("amounts", []), signed_on or published) if may("amounts") else None
         # simple_history records the worker's writes too; the reason tells them from a reviewer's.
         deal._change_reason = reason
-        deal.save()
+        if created:
+            deal.save()
+        elif writable:
+            deal.save(update_fields=owned)
+        # A decided deal's row is not written: no status written back, no history row, and its
+        # updated_at (the feed's) stays until a reviewer accepts what this article brings.
         links = []
         if may("kinds"):
             # The kinds table is seeded by a migration, but a kind must never be silently dropped.
@@ -572,6 +672,10 @@ def _update_known_deal(*, article: Any, update: dict[str, Any]) -> Deal | None:
     on, _ = _parse_date(update.get("date"))
     deal = _find_to_update(companies, [], update.get("stage", Lifecycle.CANCELLED), on or article.published_on)
     if deal is None:
+        return None
+    # Locked and read again, as in draft_upsert: a reviewer may have rejected it since the match.
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if deal.review_status != ReviewStatus.APPROVED:
         return None
     item = {"stage": update.get("stage", Lifecycle.CANCELLED), "parties": [],
             "evidence": [{"field": "lifecycle", "text": update.get("text", "")}]}  # fmt: skip
@@ -749,6 +853,14 @@ def deals_refresh_counts(*, deal_ids: Iterable[int] | None = None) -> int:
     return deals.update(**_refreshed_values())
 
 
+def deals_public_changed(*, deal_ids: Iterable[int]) -> None:
+    """A person changed rows these deals show (a rename, an edit, an approving import): their
+    stored columns follow in this transaction, and at commit the caches of public pages (/stats/,
+    the listing's facets and dropdowns) go, as after a review decision (``choices_changed``)."""
+    deals_refresh_counts(deal_ids=deal_ids)
+    transaction.on_commit(choices_changed)
+
+
 def deals_naming(*, model: type, pks: Iterable[int]) -> list[int]:
     """Ids of the deals whose joined columns show a row of ``model`` (a company's name, a sector's,
     an article's URL, a party ...): what to refresh after it changes."""
@@ -834,12 +946,18 @@ def deal_source_accept(*, source: DealSource, user: Any) -> DealSource:
     """A reviewer accepts a later article about a decided deal: the source, its quotes and the names
     it brought for the deal's parties become public."""
     transaction.on_commit(choices_changed)
-    source = DealSource.objects.select_for_update().select_related("deal").get(pk=source.pk)
+    # The deal first, as workers and the other decisions lock it, then the source.
+    deal = Deal.objects.select_for_update().get(
+        pk=DealSource.objects.values_list("deal_id", flat=True).get(pk=source.pk)
+    )
+    source = DealSource.objects.select_for_update().get(pk=source.pk)
+    source.deal = deal
     source.accepted = True
     source.save(update_fields=["accepted"])
-    _accept_article_rows(deal=source.deal, article_ids=[source.article_id])
-    source.deal._change_reason = f"source article {source.article_id} accepted by {user}"
-    deal_refresh_counts(deal=source.deal)
+    _accept_article_rows(deal=deal, article_ids=[source.article_id])
+    # The public deal changed (a source, maybe a country): now its updated_at (the feed's) moves.
+    Deal.objects.filter(pk=deal.pk).update(updated_at=timezone.now())
+    deal_refresh_counts(deal=deal)
     return source
 
 
@@ -847,8 +965,10 @@ def deal_source_accept(*, source: DealSource, user: Any) -> DealSource:
 def deal_source_refuse(*, source: DealSource, user: Any) -> None:
     """A reviewer refuses a later article about a deal: it no longer backs the deal, and its quotes
     go with it. The article itself stays stored (and its names pending)."""
+    deal = Deal.objects.select_for_update().get(
+        pk=DealSource.objects.values_list("deal_id", flat=True).get(pk=source.pk)
+    )
     source = DealSource.objects.select_for_update().get(pk=source.pk)
-    deal = source.deal
     Evidence.objects.filter(deal=deal, article_id=source.article_id).delete()
     source.delete()
     deal_refresh_counts(deal=deal)
