@@ -7,12 +7,12 @@ the rules change.
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from . import lexicon as lx
+from .budget import Budget
 from .clean import clean_html, clean_text, language_of, looks_like_html
 from .dates import find_dateline
 from .decode import decode
@@ -28,7 +28,7 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 60_000
 TIME_BUDGET_SECONDS = 20.0
 
-__all__ = ["VERSION", "ExtractionError", "ExtractionResult", "deal_title", "extract", "extract_text"]
+__all__ = ["VERSION", "Budget", "ExtractionError", "ExtractionResult", "deal_title", "extract", "extract_text"]
 
 
 @dataclass
@@ -60,17 +60,20 @@ class ExtractionResult:
         return out
 
 
-def extract(raw: bytes, *, content_type: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> ExtractionResult:
-    """Decode, clean and extract one article. Raises ExtractionError for unusable input."""
+def extract(raw: bytes, *, content_type: str | None = None, max_bytes: int = MAX_INPUT_BYTES,
+            budget_seconds: float = TIME_BUDGET_SECONDS, budget: Budget | None = None) -> ExtractionResult:  # fmt: skip
+    """Decode, clean and extract one article. Raises ExtractionError for unusable input, and for
+    input that would take longer than the budget ("too slow: stopped in <stage> ...")."""
+    budget = budget or Budget(budget_seconds)
     if len(raw) > max_bytes:
         raise ExtractionError(f"input too large: {len(raw):,} bytes (limit {max_bytes:,})")
     text, encoding = decode(raw, content_type)
-    return extract_text(text, encoding=encoding, html=looks_like_html(text))
+    return extract_text(text, encoding=encoding, html=looks_like_html(text), budget=budget)
 
 
 def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False,
-                 budget_seconds: float = TIME_BUDGET_SECONDS) -> ExtractionResult:  # fmt: skip
-    deadline = time.monotonic() + budget_seconds
+                 budget_seconds: float = TIME_BUDGET_SECONDS, budget: Budget | None = None) -> ExtractionResult:  # fmt: skip
+    budget = budget or Budget(budget_seconds)
     text = text.replace("\x00", "")
     cleaned = clean_html(text) if html else clean_text(text)
     body = cleaned.text
@@ -81,25 +84,23 @@ def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False,
         # this long is a page dump, and reading all of it would only cost time (FIELD-NOTES).
         cut = body.rfind("\n", 0, MAX_TEXT_CHARS)
         body = body[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
-    _check(deadline, "language and dates", budget_seconds)
+    budget.check("language and dates")
     language = language_of(body)
     body_start = len(cleaned.header) + 2 if cleaned.header else 0
     published = find_dateline(cleaned.header, body[body_start:]) or _dateline_above(text[: MAX_TEXT_CHARS * 2], body)
-    _check(deadline, "names", budget_seconds)
-    entities = EntityFinder(body, language).find(deal_spans(body))
-    _check(deadline, "deal frames", budget_seconds)
-    frames = build_frames(body, entities, language, published, body_start)
-    deals = [_deal_dict(f, body, published, language) for f in frames]
+    budget.check("names")
+    entities = EntityFinder(body, language, budget=budget).find(deal_spans(body, budget))
+    budget.check("deal frames")
+    frames = build_frames(body, entities, language, published, body_start, budget=budget)
+    deals = []
+    for f in frames:
+        budget.check("deal frames")
+        deals.append(_deal_dict(f, body, published, language))
     # Recall first: a concluded agreement with a named party or an amount is a draft, even with fields
     # missing (listed in "missing" for the reviewer). Public bodies alone with no sum are no deal.
     deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"]]
-    updates = cancellations(body, entities, body_start)
+    updates = cancellations(body, entities, body_start, budget=budget)
     return ExtractionResult(body, cleaned.title, language, encoding, published, deals, updates=updates)
-
-
-def _check(deadline: float, stage: str, budget: float) -> None:
-    if time.monotonic() > deadline:
-        raise ExtractionError(f"too slow: stopped before {stage} (budget {budget:.0f} s)")
 
 
 def _dateline_above(page: str, body: str) -> dt.date | None:
