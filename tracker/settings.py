@@ -179,6 +179,8 @@ EXTRACTION_BUDGET_SECONDS = float(os.environ.get("EXTRACTION_BUDGET_SECONDS", "2
 # Spreadsheet import bounds (deals/imports.py, Limits): the file's bytes and one import's wall time.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 600)
+# Where an admin upload waits between its dry run and the confirmation (default: $TMPDIR/tracker-imports).
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
 
 # Celery. Without REDIS_URL tasks run in-process (eagerly) so the embedded default needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
