@@ -725,8 +725,8 @@ class DealAdmin(SimpleHistoryAdmin):
         return self._after_decision(request, deal)
 
     def import_view(self, request):
-        """Spreadsheet import: upload, see per row what would happen (dry run), then import."""
-        import tempfile
+        """Spreadsheet import: upload, see per row what would happen (dry run), then import. The
+        uploaded file lives only from its dry run to the confirmation, whatever happens to either."""
         from pathlib import Path
 
         from . import imports
@@ -737,32 +737,51 @@ class DealAdmin(SimpleHistoryAdmin):
                    "opts": self.model._meta, "can_review": self.has_review_permission(request)}  # fmt: skip
         if request.method == "POST" and "confirm" in request.POST:
             stored = request.session.pop("deal_import", None)
-            if not stored or not Path(stored["path"]).is_file():
+            path = imports.upload_path(stored["path"]) if stored else None
+            if path is None:
                 self.message_user(request, _("Upload the file again: the dry run has expired."), messages.ERROR)
                 return redirect("admin:deals_deal_import")
             approve = stored["approve"] and self.has_review_permission(request)
             try:
-                report = imports.import_file(Path(stored["path"]), user=request.user, approve=approve,
-                                             name=stored["name"])  # fmt: skip
+                report = imports.import_file(path, user=request.user, approve=approve, name=stored["name"])
+            except imports.SpreadsheetError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return redirect("admin:deals_deal_import")
             finally:
-                Path(stored["path"]).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
             self.message_user(request, _("%(created)d deal(s) imported, %(unchanged)d unchanged, %(refused)d refused.")
                               % {"created": report.created, "unchanged": report.unchanged,
                                  "refused": len(report.refused)}, messages.SUCCESS)  # fmt: skip
+            for warning in report.warnings:
+                self.message_user(request, warning, messages.WARNING)
             return redirect(f"{reverse('admin:deals_deal_changelist')}?status={'approved' if approve else 'draft'}")
         if request.method == "POST" and request.FILES.get("file"):
             upload = request.FILES["file"]
             suffix = Path(upload.name).suffix.lower()
-            with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as f:
-                for chunk in upload.chunks():
-                    f.write(chunk)
+            limit = imports.Limits.from_settings().max_bytes
+            if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+                self.message_user(request, _("%(name)s: not a spreadsheet (.xlsx or .csv)") % {"name": upload.name},
+                                  messages.ERROR)  # fmt: skip
+                return redirect("admin:deals_deal_import")
+            if upload.size > limit:
+                self.message_user(request, _("%(name)s: %(size)s bytes is over the import limit of %(limit)s bytes")
+                                  % {"name": upload.name, "size": f"{upload.size:,}", "limit": f"{limit:,}"},
+                                  messages.ERROR)  # fmt: skip
+                return redirect("admin:deals_deal_import")
+            path = imports.upload_keep(upload.chunks(), suffix)
             try:
-                report = imports.import_file(Path(f.name), dry_run=True, name=upload.name)
+                report = imports.import_file(path, dry_run=True, name=upload.name)
             except imports.SpreadsheetError as exc:
-                Path(f.name).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
                 self.message_user(request, str(exc), messages.ERROR)
                 return redirect("admin:deals_deal_import")
-            request.session["deal_import"] = {"path": f.name, "name": upload.name,
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            previous = request.session.get("deal_import")
+            if previous and imports.upload_path(previous["path"]):
+                Path(previous["path"]).unlink(missing_ok=True)  # a second dry run replaces the first
+            request.session["deal_import"] = {"path": str(path), "name": upload.name,
                                               "approve": bool(request.POST.get("approve"))}  # fmt: skip
             context.update(report=report, plans=report.plans[:100])
         return TemplateResponse(request, "admin/deals/deal/import.html", context)

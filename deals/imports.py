@@ -3,7 +3,8 @@ approved deals, for a reviewer who says so), with their provenance.
 
 - **Reading.** openpyxl streams an XLSX in read-only mode. A formula cell is read as the value
   the spreadsheet stored; it is never evaluated, and a formula without a stored value refuses its
-  row. A CSV is read as UTF-8, or CP949 (Korean Excel).
+  row. A CSV is decoded whole: strict UTF-8, else CP949 (Korean Excel); when neither fits, the one
+  that needs fewer replacements, with a warning saying how many characters were replaced.
 - **Columns.** The header row is the one, among the first ten, in which most cells name a known
   field. Korean and English headers are recognised, including units such as "투자금액(억원)". A
   header merged across several columns names each of them. The mapping used is remembered for
@@ -13,18 +14,31 @@ approved deals, for a reviewer who says so), with their provenance.
   - Refusal: a bad row is refused with its reason (unknown currency, impossible date, no name,
     formula without value) and the good rows go on.
   - Matching: companies are matched by alias, as extraction does.
-- **Bounds.** Rows are written in batches of 200, each in one transaction, so memory stays flat.
+- **Bounds.** A file is bounded like an article (``Limits``): its bytes (and, for an XLSX, the
+  bytes it unpacks to: a zip bomb is refused before openpyxl opens it), rows, columns, cells and
+  wall time. A sheet's declared dimension is ignored (openpyxl would pad every row to it), and a
+  sheet stops after a long run of empty rows. A malformed file (not a zip, broken XML, entities)
+  is refused with a reason, never an error page. Rows are written in batches of 200, each in one
+  transaction, so memory stays flat.
+- **One validation.** ``parse_row`` checks everything the database would refuse (lengths,
+  positive amounts that fit their columns, a date for a stated precision, names that leave a
+  key), so the dry run and the import refuse the same rows: an import never fails on a row its
+  dry run accepted.
 
 The exported CSV (`/deals/?export=csv`) is one of the formats recognised: an export imports back
 without loss.
 """
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import re
+import time
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -32,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import list_currencies
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,7 +111,27 @@ PARTY_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[A-Z]{2})?,\s*(?P<role>[a
 
 
 class SpreadsheetError(ValueError):
-    """The file cannot be read at all (not a spreadsheet, no header row)."""
+    """The file cannot be read at all (not a spreadsheet, no header row, over a bound)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may cost. A deal spreadsheet is a few thousand rows of 10-30 columns; these
+    leave room for ten times that and stop a hostile file long before it costs minutes."""
+
+    max_bytes: int = 20 * 1024 * 1024  # the file as uploaded
+    max_unpacked_bytes: int = 200 * 1024 * 1024  # an XLSX's members, unpacked (zip bombs)
+    max_members: int = 2_000  # files inside an XLSX
+    max_rows: int = 100_000  # data rows, all sheets together
+    max_columns: int = 200  # cells past this column are not read
+    max_cells: int = 5_000_000  # cells read, all rows together
+    max_empty_run: int = 1_000  # a sheet ends after this many empty rows in a row
+    max_seconds: float = 600.0  # wall time of one import (dry run or not)
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(max_bytes=getattr(settings, "IMPORT_MAX_BYTES", cls.max_bytes),
+                   max_seconds=getattr(settings, "IMPORT_MAX_SECONDS", cls.max_seconds))  # fmt: skip
 
 
 def _key(text: Any) -> str:
@@ -131,6 +166,7 @@ class Table:
     sheet: str
     headers: list[str]
     rows: Iterator[tuple[int, list[Any], list[Any]]]  # (row number, values, formulas)
+    warnings: list[str] = field(default_factory=list)  # filled while reading (encoding, a sheet cut short)
 
 
 def _header_row(first: list[list[Any]]) -> int:
@@ -169,67 +205,230 @@ def _headers(first: list[list[Any]], at: int) -> tuple[list[str], int]:
     return top, 1
 
 
-def read_table(path: Path) -> Iterator[Table]:
-    """Each sheet (or the CSV) as a header and a stream of rows; memory stays flat."""
+def read_table(path: Path, limits: Limits | None = None, name: str | None = None) -> Iterator[Table]:
+    """Each sheet (or the CSV) as a header and a stream of rows; memory stays flat. ``name`` is
+    the file's name for messages (an upload is stored under another)."""
+    limits = limits or Limits()
+    label = name or path.name
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise SpreadsheetError(f"{label}: {size:,} bytes is over the import limit of {limits.max_bytes:,} bytes")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path)
+        yield from _read_xlsx(path, limits, label)
     elif path.suffix.lower() in (".csv", ".txt"):
-        yield _read_csv(path)
+        yield _read_csv(path, limits, label)
     else:
-        raise SpreadsheetError(f"{path.name}: not a spreadsheet (.xlsx or .csv)")
+        raise SpreadsheetError(f"{label}: not a spreadsheet (.xlsx or .csv)")
 
 
-def _read_csv(path: Path) -> Table:
-    head = path.open("rb").read(65536)
+def decode_csv(raw: bytes) -> tuple[str, str, str]:
+    """(text, encoding, warning) for a CSV's bytes, decided on the whole file: a sample cut at a
+    fixed byte splits a multibyte character and reads a UTF-8 file as CP949. Strict UTF-8 first;
+    a handful of bad bytes in UTF-8 text stay UTF-8 (replaced, with a warning); then strict CP949;
+    then whichever needs fewer replacements, with a warning."""
+    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return _decoded(raw, enc)
     try:
-        head.decode("utf-8-sig")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        encoding = "cp949" if exc.start > 0 or head[:1] >= b"\x80" else "utf-8-sig"
-    f = path.open(encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(f)
-    first = [list(r) for _, r in zip(range(HEADER_SCAN_ROWS), reader, strict=False)]
+        return raw.decode("utf-8-sig"), "utf-8", ""
+    except UnicodeDecodeError:
+        pass
+    text, enc, warning = _decoded(raw, "utf-8-sig")
+    if text.count("\ufffd") - raw.count(b"\xef\xbf\xbd") <= max(3, len(text) // 5000):
+        return text, enc, warning
+    try:
+        return raw.decode("cp949"), "cp949", ""
+    except UnicodeDecodeError:
+        pass
+    return min((_decoded(raw, "utf-8-sig"), _decoded(raw, "cp949")), key=lambda t: t[0].count("\ufffd"))
+
+
+def _decoded(raw: bytes, encoding: str) -> tuple[str, str, str]:
+    text = raw.decode(encoding, errors="replace")
+    # U+FFFD already in UTF-8 text is the file's own; CP949 cannot hold it, so there every one is ours.
+    replaced = text.count("\ufffd") - (raw.count(b"\xef\xbf\xbd") if encoding.startswith("utf-8") else 0)
+    name = "utf-8" if encoding == "utf-8-sig" else encoding
+    warning = (f"read as {name.upper()}, but {replaced:,} character(s) could not be decoded and were replaced "
+               "by '\ufffd': check those rows, or save the file again as UTF-8") if replaced else ""  # fmt: skip
+    return text, name, warning
+
+
+def _read_csv(path: Path, limits: Limits, label: str) -> Table:
+    text, encoding, warning = decode_csv(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        first = [r[: limits.max_columns] for _, r in zip(range(HEADER_SCAN_ROWS), reader, strict=False)]
+    except csv.Error as exc:
+        raise SpreadsheetError(f"{label}: unreadable CSV at line {reader.line_num}: {exc}") from None
     at = _header_row(first)
     headers, depth = _headers(first, at)
 
     def rows() -> Iterator[tuple[int, list[Any], list[Any]]]:
-        with f:
-            for i, r in enumerate(first[at + depth :], start=at + depth + 1):
-                yield i, r, r
+        for i, r in enumerate(first[at + depth :], start=at + depth + 1):
+            yield i, r, r
+        try:
             for i, r in enumerate(reader, start=len(first) + 1):
+                r = r[: limits.max_columns]
                 yield i, r, r
+        except csv.Error as exc:
+            raise SpreadsheetError(f"{label}: unreadable CSV at line {reader.line_num}: {exc}") from None
 
-    return Table(sheet="", headers=headers, rows=rows())
+    return Table(sheet="", headers=headers, rows=rows(), warnings=[warning] if warning else [])
 
 
-def _read_xlsx(path: Path) -> Iterator[Table]:
+def _check_zip(path: Path, limits: Limits, label: str) -> None:
+    """Refuse what is not an XLSX, or unpacks to more than the limit, before openpyxl opens it."""
+    if not zipfile.is_zipfile(path):
+        raise SpreadsheetError(f"{label}: not an XLSX file (it is not a zip archive); save it from Excel "
+                               "as .xlsx, or as CSV")  # fmt: skip
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SpreadsheetError(f"{label}: not a readable XLSX file ({exc})") from None
+    if len(members) > limits.max_members:
+        raise SpreadsheetError(f"{label}: {len(members):,} files inside the workbook, over the limit of "
+                               f"{limits.max_members:,}")  # fmt: skip
+    # The declared sizes bound what zipfile will unpack (it stops at them), so their sum is the cost.
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise SpreadsheetError(f"{label}: unpacks to {unpacked:,} bytes, over the limit of "
+                               f"{limits.max_unpacked_bytes:,} (a zip bomb, or a workbook to split)")  # fmt: skip
+
+
+# What openpyxl and the XML parsers under it raise on a broken or hostile workbook (xml.etree's
+# ParseError and lxml's XMLSyntaxError are SyntaxErrors).
+_BROKEN = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, EOFError,
+           SyntaxError)  # fmt: skip
+
+
+def _broken(label: str, exc: BaseException) -> SpreadsheetError:
+    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return SpreadsheetError(f"{label}: not a readable XLSX file ({type(exc).__name__}: {reason})")
+
+
+def _defused() -> tuple[type[BaseException], ...]:
+    try:
+        from defusedxml import DefusedXmlException
+    except ImportError:
+        return ()
+    return (DefusedXmlException,)
+
+
+def _read_xlsx(path: Path, limits: Limits, label: str) -> Iterator[Table]:
     from openpyxl import load_workbook
 
-    values_book = load_workbook(path, read_only=True, data_only=True)
-    formula_book = load_workbook(path, read_only=True, data_only=False)
+    _check_zip(path, limits, label)
+    broken = _BROKEN + _defused()
+    try:
+        values_book = load_workbook(path, read_only=True, data_only=True)
+        formula_book = load_workbook(path, read_only=True, data_only=False)
+    except broken as exc:
+        raise _broken(label, exc) from None
     try:
         for ws, wf in zip(values_book.worksheets, formula_book.worksheets, strict=True):
-            values = ws.iter_rows(values_only=True)
-            formulas = wf.iter_rows(values_only=True)
-            first = [list(r) for _, r in zip(range(HEADER_SCAN_ROWS), values, strict=False)]
-            first_f = [list(r) for _, r in zip(range(HEADER_SCAN_ROWS), formulas, strict=False)]
+            if not hasattr(ws, "reset_dimensions"):
+                continue  # a chart sheet
+            # The declared dimension ("A1:XFD1048576") is the file's word only: openpyxl would pad every
+            # row to it. Without it, rows are as long as their last cell and missing rows are empty.
+            ws.reset_dimensions()
+            wf.reset_dimensions()
+            table = Table(sheet=ws.title, headers=[], rows=iter(()))
+            try:
+                values = _bounded(ws.iter_rows(values_only=True), limits, table)
+                formulas = _bounded(wf.iter_rows(values_only=True), limits, None)
+                first = [r for _, r in zip(range(HEADER_SCAN_ROWS), values, strict=False)]
+                first_f = [r for _, r in zip(range(HEADER_SCAN_ROWS), formulas, strict=False)]
+            except SpreadsheetError:
+                raise
+            except broken as exc:
+                raise _broken(label, exc) from None
             try:
                 at = _header_row(first)
             except SpreadsheetError:
                 continue  # a sheet of notes or charts: not a table of deals
 
-            headers, depth = _headers(first, at)
+            table.headers, depth = _headers(first, at)
 
             def rows(first=first, first_f=first_f, start=at + depth, values=values, formulas=formulas):
                 for i in range(start, len(first)):
                     yield i + 1, first[i], first_f[i]
-                for i, (v, f) in enumerate(zip(values, formulas, strict=False), start=len(first) + 1):
-                    yield i, list(v), list(f)
+                try:
+                    for i, (v, f) in enumerate(zip(values, formulas, strict=False), start=len(first) + 1):
+                        yield i, v, f
+                except SpreadsheetError:
+                    raise
+                except broken as exc:
+                    raise _broken(label, exc) from None
 
-            yield Table(sheet=ws.title, headers=headers, rows=rows())
+            table.rows = rows()
+            yield table
     finally:
         values_book.close()
         formula_book.close()
+
+
+def _bounded(rows: Iterator[tuple], limits: Limits, table: Table | None) -> Iterator[list[Any]]:
+    """A sheet's rows cut to ``max_columns`` and trailing empty cells, ending after a run of
+    ``max_empty_run`` empty rows (said in ``table.warnings``) or past ``max_cells``."""
+    empty = cells = 0
+    for number, row in enumerate(rows, start=1):
+        if len(row) > limits.max_columns:
+            row = row[: limits.max_columns]
+        cells += len(row)
+        if cells > limits.max_cells:
+            raise SpreadsheetError(f"sheet {table.sheet if table else ''!r}: more than {limits.max_cells:,} cells "
+                                   f"by row {number:,}; split the file")  # fmt: skip
+        if not any(v is not None and v != "" for v in row):
+            empty += 1
+            if empty >= limits.max_empty_run:
+                if table is not None:
+                    table.warnings.append(f"sheet {table.sheet!r}: stopped reading at row {number:,} after "
+                                          f"{limits.max_empty_run:,} empty rows; anything below was ignored")  # fmt: skip
+                return
+            yield []
+            continue
+        empty = 0
+        yield list(row)
+
+
+def upload_dir() -> Path:
+    """Where the admin keeps an uploaded file between its dry run and the confirmation."""
+    import tempfile
+
+    path = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "tracker-imports")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_keep(chunks: Iterator[bytes], suffix: str) -> Path:
+    """Store an upload for its dry run; files left by dry runs never confirmed go after a day."""
+    import tempfile
+
+    folder = upload_dir()
+    stale = time.time() - 24 * 3600
+    for old in folder.iterdir():
+        try:
+            if old.stat().st_mtime < stale:
+                old.unlink()
+        except OSError:
+            pass  # another process swept it first
+    fd, name = tempfile.mkstemp(suffix=suffix, dir=folder)
+    path = Path(name)
+    try:
+        with open(fd, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def upload_path(stored: str) -> Path | None:
+    """The kept upload a session names, if it is still there (and is one of ours)."""
+    path = Path(stored)
+    return path if path.parent == upload_dir() and path.is_file() else None
 
 
 # ---- rows --------------------------------------------------------------------------------------
@@ -388,7 +587,93 @@ def parse_row(values: list[Any], formulas: list[Any], columns: dict[int, str], u
     data["government"] = _split(raw.get("government"))
     data["sectors"] = _split(raw.get("sectors"))
     data["sources"] = _split(raw.get("sources"))
+    validate_row(data)
     return data
+
+
+# Column sizes (deals/models.py): a row that would not fit is refused here, by the dry run and the
+# import alike, instead of failing at INSERT after the dry run said yes.
+NAME_MAX = 255  # Company.name, GovernmentBody.name and their aliases
+SECTOR_MAX = 100
+AMOUNT_DIGITS = (24, 2)  # Amount.value, Amount.usd_value
+USD_TOTAL_DIGITS = (20, 2)  # Deal.usd_total, the largest USD value of the deal
+RATE_DIGITS = (20, 10)  # Amount.usd_rate
+
+
+def _fits(value: Decimal, digits: tuple[int, int], what: str) -> Decimal:
+    """``value`` rounded as its column stores it, or RowError when it is not a finite number or
+    has more integer digits than the column holds."""
+    max_digits, places = digits
+    if not value.is_finite():
+        raise RowError(f"{what} {value} is not a number")
+    try:
+        stored = value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        stored = None
+    if stored is None or (stored.adjusted() + 1 > max_digits - places and stored != 0):
+        raise RowError(f"{what} {value:,f} is too large: at most {max_digits - places} digits before the decimal point")
+    return stored
+
+
+def _name(name: str, what: str, limit: int = NAME_MAX) -> None:
+    from .names import normalize_name
+
+    if len(name) > limit:
+        raise RowError(f"{what} is {len(name):,} characters long: at most {limit}")
+    if not normalize_name(name):
+        raise RowError(f"{what} {name!r} has no letters or digits to match it by")
+
+
+def amount_columns(a: dict, signed_on: dt.date | None) -> dict[str, Any]:
+    """The Amount columns for one parsed amount: its USD value and the rate, as imported or from
+    the reference rates. One definition for the validation and the writer."""
+    if "usd" in a:
+        usd, rate_on, source = a["usd"], a["rate_date"], "as imported"
+        try:
+            rate = (usd / a["value"]).quantize(Decimal("0.0000000001")) if a["value"] else None
+        except InvalidOperation:
+            raise RowError(f"rate to USD of {usd} for {a['text']!r} is too large") from None
+    else:
+        usd, r, _ = to_usd(a["value"], a["currency"], signed_on)
+        rate, rate_on, source = (r.usd_per_unit, r.date, r.source) if r else (None, None, "")
+    return {"value": a["value"], "currency": a["currency"], "original_text": a["text"][:300],
+            "usd_value": usd if rate is not None else None, "usd_rate": rate, "usd_rate_date": rate_on,
+            "usd_rate_source": source}  # fmt: skip
+
+
+def validate_row(data: dict) -> None:
+    """Everything the database would refuse about a parsed row, as a RowError with the reason:
+    names that do not fit or leave no key, amounts that are not positive or do not fit their
+    columns (USD and rate included), a date precision without a date. ``parse_row`` calls it, so
+    the dry run and the import refuse exactly the same rows."""
+    for p in data["parties"]:
+        _name(p["name"], "party name")
+    if data["joint_venture"]:
+        _name(data["joint_venture"], "joint venture name")
+    for name in data["government"]:
+        body, _, programme = (part.strip() for part in name.partition(" / "))
+        _name(body, "government body")
+        if programme:
+            _name(programme, "programme", limit=200)
+    for name in data["sectors"]:
+        if len(name) > SECTOR_MAX:
+            raise RowError(f"sector is {len(name):,} characters long: at most {SECTOR_MAX}")
+    if (data["signed_on"] is None) != (data["date_precision"] == DatePrecision.UNKNOWN):
+        raise RowError(f"date precision {data['date_precision']!r} does not fit the date "
+                       f"{data['signed_on'] or '(none)'}: a date needs a precision, and no date has none")  # fmt: skip
+    for a in data["amounts"]:
+        # Checked as the column stores it (rounded to cents), but left as read: the row's key hashes it.
+        if _fits(a["value"], AMOUNT_DIGITS, "amount") <= 0:
+            raise RowError(f"amount {a['text']!r} is not above zero")
+        if "usd" in a:
+            if a["usd"] < 0:
+                raise RowError(f"USD value {a['usd']} is below zero")
+            if a["rate_date"] is None:
+                raise RowError("a USD value needs a date for its rate: add the signing date or a rate date")
+        row = amount_columns(a, data["signed_on"])
+        if row["usd_value"] is not None:
+            _fits(row["usd_value"], USD_TOTAL_DIGITS, "USD value")
+            _fits(row["usd_rate"], RATE_DIGITS, "rate to USD")
 
 
 def row_key(data: dict) -> str:
@@ -407,6 +692,7 @@ class Report:
     refused: list[tuple[str, int, str]] = field(default_factory=list)
     plans: list[tuple[str, int, str]] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # the file was read, but not quite as written
 
 
 def mapping_for(headers: list[str], overrides: dict[str, str] | None = None) -> dict[int, str]:
@@ -431,11 +717,15 @@ def remember(headers: list[str], columns: dict[int, str]) -> None:
 
 def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run: bool = False,
                 overrides: dict[str, str] | None = None, name: str | None = None, progress: Any = None,
-                decided_by: str = DecidedBy.IMPORT) -> Report:  # fmt: skip
-    """Import every sheet of a spreadsheet; see the module docstring."""
+                decided_by: str = DecidedBy.IMPORT, limits: Limits | None = None) -> Report:  # fmt: skip
+    """Import every sheet of a spreadsheet; see the module docstring. Raises SpreadsheetError for
+    a file that cannot be read or passes a bound (``Limits``); past the row or time bound of a real
+    import, the batches before it are written, and importing the file again adds the rest."""
+    limits = limits or Limits.from_settings()
     report = Report(file=name or path.name)
     writer = _Writer(user=user, approve=approve, provenance_file=report.file, decided_by=decided_by)
-    for table in read_table(path):
+    deadline = time.monotonic() + limits.max_seconds
+    for table in read_table(path, limits, report.file):
         columns = mapping_for(table.headers, overrides)
         report.mapping.update({table.headers[j]: f for j, f in columns.items()})
         units = {j: unit_of(table.headers[j]) for j, f in columns.items() if f == "amounts"}
@@ -443,6 +733,12 @@ def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run:
             remember(table.headers, columns)
         batch: list[tuple[int, str, dict]] = []
         for number, values, formulas in table.rows:
+            if time.monotonic() > deadline:
+                raise SpreadsheetError(f"too slow: stopped at sheet {table.sheet or '-'} row {number:,} after "
+                                       f"{limits.max_seconds:,.0f} s (the import's time limit); split the file")  # fmt: skip
+            if report.rows >= limits.max_rows and any(v is not None and v != "" for v in values):
+                raise SpreadsheetError(f"too many rows: more than {limits.max_rows:,} (stopped at sheet "
+                                       f"{table.sheet or '-'} row {number:,}); split the file")  # fmt: skip
             try:
                 data = parse_row(values, formulas, columns, units)
             except (RowError, InvalidOperation) as exc:
@@ -460,6 +756,7 @@ def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run:
                     progress(report.rows)
         if batch:
             writer.write(table.sheet, batch, report, dry_run)
+        report.warnings += table.warnings
     return report
 
 
@@ -605,15 +902,7 @@ class _Writer:
 
     @staticmethod
     def _amount(a: dict, signed_on: dt.date | None) -> Amount:
-        if "usd" in a:
-            usd, rate_on, source = a["usd"], a["rate_date"], "as imported"
-            rate = (usd / a["value"]).quantize(Decimal("0.0000000001")) if a["value"] else None
-        else:
-            usd, r, _ = to_usd(a["value"], a["currency"], signed_on)
-            rate, rate_on, source = (r.usd_per_unit, r.date, r.source) if r else (None, None, "")
-        return Amount(value=a["value"], currency=a["currency"], original_text=a["text"][:300],
-                      usd_value=usd if rate is not None else None, usd_rate=rate, usd_rate_date=rate_on,
-                      usd_rate_source=source)  # fmt: skip
+        return Amount(**amount_columns(a, signed_on))
 
 
 def _source_article(ref: str):

@@ -112,26 +112,33 @@ class ArticleAdmin(admin.ModelAdmin):
         return csrf_protect(lambda r: self._upload(r, limit))(request)
 
     def _upload(self, request, limit: ArticleSizeLimit):
+        """Each file on its own: every good one is stored, and each refused one is named with its
+        reason (over the size limit, empty, refused by the service), whatever the others were."""
         if not self.has_add_permission(request):
             return redirect("admin:sources_article_changelist")
         form = UploadForm(request.POST or None, request.FILES or None)
-        for name, size in limit.refused:
-            messages.error(request, _("%(name)s: refused: more than %(size)s bytes is over the article size limit of "
-                                      "%(limit)s bytes") % {"name": name, "size": f"{size:,}",
-                                                             "limit": f"{settings.ARTICLE_MAX_BYTES:,}"})  # fmt: skip
-        if request.method == "POST" and (form.is_valid() or limit.refused):
+        files = request.FILES.getlist("files") if request.method == "POST" else []
+        if request.method == "POST" and (files or limit.refused):
+            refused = [_("%(name)s: refused: more than %(size)s bytes is over the article size limit of %(limit)s bytes")
+                       % {"name": name, "size": f"{size:,}", "limit": f"{settings.ARTICLE_MAX_BYTES:,}"}
+                       for name, size in limit.refused]  # fmt: skip
             new: list[int] = []
             dup: list[int] = []
-            for f in form.cleaned_data.get("files", []) if form.is_valid() else []:
+            for f in files:
+                if not f.size:
+                    refused.append(_("%(name)s: refused: the file is empty") % {"name": f.name})
+                    continue
                 try:
                     received = services.article_receive(
                         raw=f.read(), origin=models.Origin.UPLOAD, filename=f.name, content_type=f.content_type or "",
                         background=True,
                     )  # fmt: skip
                 except services.ArticleRefused as exc:
-                    messages.error(request, f"{f.name}: {exc}")
+                    refused.append(f"{f.name}: {exc}")
                     continue
                 (new if received.created else dup).append(received.article.pk)
+            for message in refused:
+                messages.error(request, message)
             if new or dup:
                 links = format_html_join(
                     ", ", '<a href="{}">{}</a>',
@@ -143,7 +150,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 ))  # fmt: skip
                 ids = ",".join(str(pk) for pk in new + dup)
                 return redirect(f"{reverse('admin:sources_article_changelist')}?id__in={ids}")
-            return redirect("admin:sources_article_changelist")
+            return redirect("admin:sources_article_upload")
         context = {**self.admin_site.each_context(request), "form": form, "title": _("Upload articles"),
                    "opts": self.model._meta, "limit": f"{settings.ARTICLE_MAX_BYTES:,}"}  # fmt: skip
         return render(request, "admin/sources/article/upload.html", context)

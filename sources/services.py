@@ -151,7 +151,8 @@ def article_process(*, article_id: int, token: str = "in-process") -> str:
         return ArticleStatus.FAILED
     try:
         result = extraction.extract(bytes(article.raw), content_type=article.content_type,
-                                    max_bytes=settings.ARTICLE_MAX_BYTES)  # fmt: skip
+                                    max_bytes=settings.ARTICLE_MAX_BYTES,
+                                    budget_seconds=settings.EXTRACTION_BUDGET_SECONDS)  # fmt: skip
     except extraction.ExtractionError as exc:
         article_fail(article=article, reason=str(exc))
         return ArticleStatus.FAILED

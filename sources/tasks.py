@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from . import services
@@ -15,6 +16,18 @@ TRANSIENT = (OperationalError, InterfaceError)
 def article_process_task(self, article_id: int) -> str:
     try:
         return services.article_process(article_id=article_id, token=self.request.id or "in-process")
+    except SoftTimeLimitExceeded:
+        # The extractor's own budget should have stopped it first; say what happened, not "internal error".
+        from django.conf import settings
+        from django.db import connections
+
+        from .models import Article
+
+        connections.close_all()
+        services.article_fail(article=Article(pk=article_id), reason=(
+            f"too slow: stopped at the task's time limit ({settings.CELERY_TASK_SOFT_TIME_LIMIT} s); "
+            "the stored bytes can be retried"))  # fmt: skip
+        return "failed"
     except TRANSIENT as exc:
         # The database went away (restart, failover): hand the row back and try again later.
         try:

@@ -173,6 +173,14 @@ FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 15)
 FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
 # An article gives up after this many processing attempts, with the last error kept.
 ARTICLE_MAX_ATTEMPTS = env_int("ARTICLE_MAX_ATTEMPTS", 5)
+# Wall time the extractor may spend on one article (checked inside its loops); it must stay well
+# below CELERY_TASK_SOFT_TIME_LIMIT so a slow article fails with its reason, not at the task limit.
+EXTRACTION_BUDGET_SECONDS = float(os.environ.get("EXTRACTION_BUDGET_SECONDS", "20"))
+# Spreadsheet import bounds (deals/imports.py, Limits): the file's bytes and one import's wall time.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 600)
+# Where an admin upload waits between its dry run and the confirmation (default: $TMPDIR/tracker-imports).
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
 
 # Celery. Without REDIS_URL tasks run in-process (eagerly) so the embedded default needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -7,12 +7,12 @@ the rules change.
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from . import lexicon as lx
+from .budget import Budget
 from .clean import clean_html, clean_text, language_of, looks_like_html
 from .dates import find_dateline
 from .decode import decode
@@ -30,8 +30,8 @@ MAX_TEXT_CHARS = 60_000
 TIME_BUDGET_SECONDS = 20.0
 
 __all__ = [
-    "VERSION", "ExtractionError", "ExtractionResult", "Reading", "assemble", "deal_title", "extract", "extract_text",
-    "read_text",
+    "VERSION", "Budget", "ExtractionError", "ExtractionResult", "Reading", "assemble", "deal_title", "extract",
+    "extract_text", "read_text",
 ]  # fmt: skip
 
 
@@ -64,19 +64,24 @@ class ExtractionResult:
         return out
 
 
-def extract(raw: bytes, *, content_type: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> ExtractionResult:
-    """Decode, clean and extract one article. Raises ExtractionError for unusable input."""
+def extract(raw: bytes, *, content_type: str | None = None, max_bytes: int = MAX_INPUT_BYTES,
+            budget_seconds: float = TIME_BUDGET_SECONDS, budget: Budget | None = None) -> ExtractionResult:  # fmt: skip
+    """Decode, clean and extract one article. Raises ExtractionError for unusable input, and for
+    input that would take longer than the budget ("too slow: stopped in <stage> ...")."""
+    budget = budget or Budget(budget_seconds)
     if len(raw) > max_bytes:
         raise ExtractionError(f"input too large: {len(raw):,} bytes (limit {max_bytes:,})")
     text, encoding = decode(raw, content_type)
-    return extract_text(text, encoding=encoding, html=looks_like_html(text))
+    return extract_text(text, encoding=encoding, html=looks_like_html(text), budget=budget)
 
 
 def extract_text(text: str, *, encoding: str = "utf-8", html: bool = False,
-                 budget_seconds: float = TIME_BUDGET_SECONDS, decider: Decider | None = None) -> ExtractionResult:  # fmt: skip
+                 budget_seconds: float = TIME_BUDGET_SECONDS, budget: Budget | None = None,
+                 decider: Decider | None = None) -> ExtractionResult:  # fmt: skip
     """Extract from decoded text; ``decider`` defaults to the shipped model (``learned.py``)."""
-    reading = read_text(text, html=html, budget_seconds=budget_seconds)
-    return assemble(reading, shipped() if decider is None else decider, encoding=encoding)
+    budget = budget or Budget(budget_seconds)
+    reading = read_text(text, html=html, budget=budget)
+    return assemble(reading, shipped() if decider is None else decider, encoding=encoding, budget=budget)
 
 
 @dataclass
@@ -94,8 +99,8 @@ class Reading:
     context: Context
 
 
-def read_text(text: str, *, html: bool = False, budget_seconds: float = TIME_BUDGET_SECONDS) -> Reading:
-    deadline = time.monotonic() + budget_seconds
+def read_text(text: str, *, html: bool = False, budget: Budget | None = None) -> Reading:
+    budget = budget or Budget(TIME_BUDGET_SECONDS)
     text = text.replace("\x00", "")
     cleaned = clean_html(text) if html else clean_text(text)
     body = cleaned.text
@@ -106,20 +111,20 @@ def read_text(text: str, *, html: bool = False, budget_seconds: float = TIME_BUD
         # this long is a page dump, and reading all of it would only cost time (FIELD-NOTES).
         cut = body.rfind("\n", 0, MAX_TEXT_CHARS)
         body = body[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
-    _check(deadline, "language and dates", budget_seconds)
+    budget.check("language and dates")
     language = language_of(body)
     body_start = len(cleaned.header) + 2 if cleaned.header else 0
     published = find_dateline(cleaned.header, body[body_start:]) or _dateline_above(text[: MAX_TEXT_CHARS * 2], body)
-    _check(deadline, "names", budget_seconds)
-    finder = EntityFinder(body, language)
-    spans = deal_spans(body)
+    budget.check("names")
+    finder = EntityFinder(body, language, budget=budget)
+    spans = deal_spans(body, budget)
     entities = finder.find(spans)
-    _check(deadline, "deal frames", budget_seconds)
-    frames = build_frames(body, entities, language, published, body_start)
+    budget.check("deal frames")
+    frames = build_frames(body, entities, language, published, body_start, budget=budget)
     sentences = sentences_of(body)
     wide: list = []
     if frames:
-        _check(deadline, "more candidates", budget_seconds)
+        budget.check("more candidates")
         rest = [(s.start, min(s.end, s.start + MAX_SENTENCE_CHARS)) for s in sentences
                 if not any(a <= s.start < b for a, b in spans)][:MAX_DEAL_SENTENCES]  # fmt: skip
         wide = finder.widen(rest)
@@ -129,21 +134,21 @@ def read_text(text: str, *, html: bool = False, budget_seconds: float = TIME_BUD
     return Reading(cleaned.title, body, language, published, body_start, entities, frames, context)
 
 
-def assemble(reading: Reading, decider: Decider, *, encoding: str = "utf-8") -> ExtractionResult:
+def assemble(reading: Reading, decider: Decider, *, encoding: str = "utf-8",
+             budget: Budget | None = None) -> ExtractionResult:  # fmt: skip
     """The learned decisions on a reading's candidates, and the deals that remain."""
+    budget = budget or Budget(TIME_BUDGET_SECONDS)
     body, published, language = reading.body, reading.published, reading.language
     decided = decide(reading.frames, reading.context, decider)
-    deals = [_deal_dict(f, body, published, language, decider, p) for f, p in decided]
+    deals = []
+    for f, p in decided:
+        budget.check("deal frames")
+        deals.append(_deal_dict(f, body, published, language, decider, p))
     # Recall first: a concluded agreement with a named party or an amount is a draft, even with fields
     # missing (listed in "missing" for the reviewer). Public bodies alone with no sum are no deal.
     deals = [d for d in deals if d["parties"] or d["joint_venture"] or d["amounts"]]
-    updates = cancellations(body, reading.entities, reading.body_start)
+    updates = cancellations(body, reading.entities, reading.body_start, budget=budget)
     return ExtractionResult(body, reading.title, language, encoding, published, deals, updates=updates)
-
-
-def _check(deadline: float, stage: str, budget: float) -> None:
-    if time.monotonic() > deadline:
-        raise ExtractionError(f"too slow: stopped before {stage} (budget {budget:.0f} s)")
 
 
 def _dateline_above(page: str, body: str) -> dt.date | None:

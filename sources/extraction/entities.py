@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from . import languages
 from . import lexicon as lx
+from .budget import Budget
+from .errors import ExtractionError
 from .names import normalize_name
 
 # Bounded, and anchored at a word start: unbounded, a 100,000-character run of Hangul made every
@@ -43,6 +45,9 @@ _TRAILING_DEMONYM = re.compile(
     r"\s(?:and|und|&)\s(?:South |North )?(?:Korean|Japanese|Chinese|German|American|Russian|Swedish|French|British|"
     r"Indian|Israeli|Dutch|Finnish|Danish|Norwegian|Italian|Spanish|Canadian|Australian|Saudi|Emirati|Taiwanese)$"
 )
+# New organisations one text may name (the longest real article names a few dozen).
+MAX_NAMES = 400
+
 _ABBREVIATED_FORM = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Co|Ltd|Inc|Corp|Pty|Pvt|Pte|Bhd)\.$")
 
 
@@ -153,10 +158,11 @@ _SOURCE_AFTER = re.compile(
 class EntityFinder:
     """Collects entities from one article's text."""
 
-    def __init__(self, text: str, language: str):
+    def __init__(self, text: str, language: str, budget: Budget | None = None):
         self.text = text
         self.language = language
         self.entities: list[Entity] = []
+        self.budget = budget or Budget()
 
     # -- registry -------------------------------------------------------------------------------
     def add(self, kind: str, name: str, start: int, *, country: str | None = None, alias: str | None = None,
@@ -179,6 +185,7 @@ class EntityFinder:
             return None
         if kind == "company" and self._cited_press(name, start):
             return None
+        self.budget.check("names")
         key = _key(name)
         for e in self.entities:
             by_name = any(_key(f) == key for f in e.forms())
@@ -194,6 +201,10 @@ class EntityFinder:
                     e.country = e.country or country
                     e.representative = e.representative or representative
                     return e
+        if len(self.entities) >= MAX_NAMES:
+            # Each new name is compared with every other (here, and when overlaps are merged): a page
+            # naming this many organisations is a directory or a generated list, not a deal report.
+            raise ExtractionError(f"too many names: more than {MAX_NAMES:,} organisations in one text")
         e = Entity(kind, name, {alias} if alias else set(), country, [], representative)
         e.spans.append((start, start + len(name)))
         self.entities.append(e)
@@ -396,6 +407,7 @@ class EntityFinder:
         for n in getattr(module, "bodies", lambda text, spans: [])(self.text, spans):
             self.add("government", n.text, n.start, country=n.country)
         for n in module.names(self.text, spans):
+            self.budget.check("names")
             if any(a < n.end and n.start < b for a, b in taken) or _key(n.text) in known or not _key(n.text):
                 continue
             before = len(self.entities)
@@ -591,6 +603,7 @@ class EntityFinder:
             for form in e.forms():
                 firsts.setdefault(form.split()[0], set()).add(id(e))
         for e in self.entities:
+            self.budget.check("aliases")
             for form in list(e.forms()) if e.kind == "company" else []:
                 first = form.split()[0] if " " in form else None
                 if first and len(first) >= 2 and first not in _EN_STOP_LEADING:
@@ -617,25 +630,30 @@ class EntityFinder:
             e for e in self.entities if e.kind != "company" or not any(_key(f) in gov_keys for f in e.forms())
         ]
         # "Veldhoven" and "Veldhoven Instruments B.V." are one company: keep the longer.
+        # Who is gone is kept by identity: "a in self.entities" compared every field of every entity
+        # (dataclass equality), which made this cubic in the number of names.
+        gone: set[int] = set()
         companies = [e for e in self.entities if e.kind == "company"]
         for a in companies:
+            self.budget.check("merging names")
             for b in companies:
-                if a is b or a not in self.entities or b not in self.entities or _two_companies(a, b):
+                if a is b or id(a) in gone or id(b) in gone or _two_companies(a, b):
                     continue
                 if any(fb.startswith(fa + " ") for fa in a.forms() for fb in b.forms() if len(fa) >= 4):
                     b.aliases |= set(a.forms())
                     b.country = b.country or a.country
                     b.representative = b.representative or a.representative
                     b.spans = sorted(set(b.spans) | set(a.spans))
-                    self.entities.remove(a)
-        companies = [e for e in self.entities if e.kind == "company"]
+                    gone.add(id(a))
         for a in companies:
+            self.budget.check("merging names")
             for b in companies:
-                if a is not b and a in self.entities and b in self.entities and not _two_companies(a, b):
+                if a is not b and id(a) not in gone and id(b) not in gone and not _two_companies(a, b):
                     if any(_key(fa) and _key(fa) == _key(fb) for fa in a.forms() for fb in b.forms()):
                         b.aliases |= set(a.forms())
                         b.country = b.country or a.country
-                        self.entities.remove(a)
+                        gone.add(id(a))
+        self.entities = [e for e in self.entities if id(e) not in gone]
 
     def _drop_generic(self) -> None:
         """Descriptors caught as names ("중소기업인", "제조업체", "Company") are not companies."""
@@ -675,16 +693,18 @@ class EntityFinder:
                  for i in _occurrences(self.text, f)]  # fmt: skip
         known = {_key(f) for e in self.entities for f in e.forms()}
         module = languages.module_for(self.language)
-        before = list(self.entities)
+        before = {id(e) for e in self.entities}
         for n in module.names(self.text, spans):
+            if len(self.entities) >= MAX_NAMES - 1:
+                break  # the wider net is a suggestion: it never makes an article fail
             key = _key(n.text)
             if not key or key in known or any(a < n.end and n.start < b for a, b in taken):
                 continue
             e = self.add("company", n.text, n.start, country=n.country)
-            if e is not None and e not in before:
+            if e is not None and id(e) not in before:
                 e.by_shape, e.origin = False, "wide"
                 known.add(key)
-        new = [e for e in self.entities if e not in before]
+        new = [e for e in self.entities if id(e) not in before]
         for e in new:
             e.spans = sorted({(i, i + len(f)) for f in e.forms() for i in _occurrences(self.text, f)} | set(e.spans))
         self._countries(new)
@@ -701,6 +721,7 @@ class EntityFinder:
         ends = sorted((b, a, id(o)) for o in self.entities if o.kind == "company" for a, b in o.spans)
         end_keys = [x[0] for x in ends]
         for e in targets:
+            self.budget.check("countries")
             if e.kind == "company":
                 by_form = country_by_form(e.name)
                 if by_form:
@@ -846,5 +867,7 @@ def country_by_form(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
+    # Pure, and asked again for every known form each time a name is added.
     return normalize_name(name)

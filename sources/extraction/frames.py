@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as lx
 from .amounts import Money, find_amounts
+from .budget import Budget
 from .dates import FoundDate, only_year, resolve_dates
 from .entities import Entity
 
@@ -120,13 +121,15 @@ def is_cancellation_sentence(text: str) -> bool:
     return bool(has_agreement and lx.CANCEL_RE.search(text))
 
 
-def deal_spans(text: str) -> list[tuple[int, int]]:
+def deal_spans(text: str, budget: Budget | None = None) -> list[tuple[int, int]]:
     """The spans of the sentences that report a deal, and of the sentence after each (it often names
     the parties: "The firms are A, B and C"), for the language analysers; and the sentences that
     report a deal's end (the parties named there may be a known deal's)."""
+    budget = budget or Budget()
     sentences = sentences_of(text)
     keep = set()
     for i, s in enumerate(sentences):
+        budget.check("deal sentences")
         if is_deal_sentence(s.text[:MAX_SENTENCE_CHARS]):
             keep.update((i, i + 1))
         elif is_cancellation_sentence(s.text[:MAX_SENTENCE_CHARS]):
@@ -137,7 +140,8 @@ def deal_spans(text: str) -> list[tuple[int, int]]:
 
 
 def build_frames(text: str, entities: list[Entity], language: str, published: dt.date | None,
-                 body_start: int) -> list[Frame]:  # fmt: skip
+                 body_start: int, budget: Budget | None = None) -> list[Frame]:  # fmt: skip
+    budget = budget or Budget()
     all_sentences = sentences_of(text)
     sentences = [s for s in all_sentences if s.end > body_start]
     headline = [s for s in all_sentences if s.end <= body_start]
@@ -152,6 +156,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
     frames: list[Frame] = []
     frame_of_sentence: dict[int, Frame] = {}
     for i, s in enumerate(sentences):
+        budget.check("deal frames")
         if not is_deal_sentence(s.text):
             continue
         named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))
@@ -199,6 +204,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
 
     # Later sentences naming a deal's parties (or following it directly) add details.
     for i, s in enumerate(sentences):
+        budget.check("deal details")
         if i in frame_of_sentence or (s.negated and lx.CANCEL_RE.search(s.text)):
             continue
         owners = [f for f in frames if any(_mentions(c, s) for c in f.companies) or (f.jv and _mentions(f.jv, s))]
@@ -245,6 +251,7 @@ def build_frames(text: str, entities: list[Entity], language: str, published: dt
 
     out = []
     for f in frames:
+        budget.check("deal details")
         f.sentences.sort(key=lambda s: s.start)
         if any(lx.CANCEL_RE.search(s.text) for s in f.sentences if s.concluded or s.negated):
             continue
@@ -303,12 +310,14 @@ def _counted_country(text: str) -> str | None:
     return None
 
 
-def cancellations(text: str, entities: list[Entity], body_start: int) -> list[dict]:
+def cancellations(text: str, entities: list[Entity], body_start: int, budget: Budget | None = None) -> list[dict]:
     """The agreements an article reports as cancelled or withdrawn, with the companies it names.
     They are no deal of their own: a proposal on the known deal of those parties, or nothing."""
+    budget = budget or Budget()
     companies = [e for e in entities if e.kind in ("company", "jv")]
     out = []
     for s in sentences_of(text):
+        budget.check("cancellations")
         if s.end <= body_start or not is_cancellation_sentence(s.text[:MAX_SENTENCE_CHARS]):
             continue
         named = sorted((c for c in companies if _mentions(c, s)), key=lambda c: _first_mention(c, s))

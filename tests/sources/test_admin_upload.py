@@ -112,3 +112,21 @@ def test_ingest_prints_the_admin_addresses_of_the_drafts_it_made(capsys, setting
     out = capsys.readouterr().out
     deal = Deal.objects.get()
     assert f"http://desk.example.org/admin/deals/deal/{deal.pk}/change/" in out
+
+
+def test_a_multi_file_upload_stores_every_good_file_and_names_each_refused_one_with_its_reason(admin_client, settings):
+    settings.ARTICLE_MAX_BYTES = 2000
+    good = [
+        SimpleUploadedFile(f"good-{i}.txt", f"Invented Werke {i} AG signed an agreement with Orvan AG.".encode())
+        for i in range(3)
+    ]
+    big = SimpleUploadedFile("big.txt", b"x" * 5000, "text/plain")
+    empty = SimpleUploadedFile("empty.txt", b"", "text/plain")
+    files = [good[0], big, good[1], empty, good[2]]
+    response = admin_client.post("/admin/sources/article/upload/", {"files": files})
+    assert services.background_idle()  # SQLite: let the background extraction finish before the next page
+    messages = [str(m) for m in admin_client.get(response["Location"]).context["messages"]]
+    assert any(m.startswith("big.txt: refused") and "size limit" in m for m in messages), messages
+    assert any(m.startswith("empty.txt: refused") and "empty" in m for m in messages), messages
+    assert any("3 new article(s) queued" in m for m in messages), messages
+    assert set(Article.objects.values_list("filename", flat=True)) == {"good-0.txt", "good-1.txt", "good-2.txt"}

@@ -49,5 +49,7 @@ class Command(BaseCommand):
                           f"(imported before), {len(report.refused)} refused")  # fmt: skip
         for sheet, number, reason in report.refused:
             self.stdout.write(f"  refused: {sheet or '-'} row {number}: {reason}")
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
         if report.rows and not report.created and not report.unchanged:
             raise CommandError("every row was refused", returncode=2)
