@@ -111,7 +111,7 @@ def test_the_shipped_model_reads_general_features_only_never_a_name():
 def test_a_model_file_is_json_weights_and_refuses_what_it_does_not_know():
     decider = Decider({"party": Logistic({"legal_form": 2.0}, -1.0, threshold=0.4)}, "v")
     again = Decider.from_json(decider.to_json())
-    assert again.models["party"].probability({"legal_form": 1.0}) == pytest.approx(1 / (1 + 2.718281828 ** -1))
+    assert again.models["party"].probability({"legal_form": 1.0}) == pytest.approx(1 / (1 + 2.718281828**-1))
     with pytest.raises(ValueError, match="unknown model kind"):
         Decider.from_json(json.dumps({"models": {"pickle": {"weights": {}, "intercept": 0}}}))
 
