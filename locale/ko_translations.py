@@ -4,6 +4,8 @@ Kept as a plain table so a translator can review it in one place; the .po and .m
 """
 
 KO = {
+    # every page: a NUL character in the address (tracker/middleware.py)
+    "Bad request: the address contains a NUL character.": "잘못된 요청: 주소에 NUL 문자가 들어 있습니다.",
     # public site
     "Foreign tech-investment deals": "해외 기술투자 거래",
     "Deal tracker": "딜 트래커",
