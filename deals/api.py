@@ -10,10 +10,13 @@ Pagination is by cursor (`-id`): stable while deals are added, and no count of t
 Anonymous clients are throttled (`API_ANON_RATE`, through the shared cache).
 """
 
+import re
+
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, pagination, serializers
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
 from .export import COLUMNS, MULTI_VALUED, SEPARATOR, export_dicts
@@ -47,11 +50,28 @@ DealSerializer = type(
 )
 
 
+INVALID_CURSOR = "Invalid cursor: use the `next` or `previous` link of a page as it is."
+_POSITION = re.compile(r"[0-9]{1,18}")  # a deal id, within PostgreSQL's bigint
+
+
 class DealCursor(pagination.CursorPagination):
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    invalid_cursor_message = INVALID_CURSOR
+
+    def decode_cursor(self, request):
+        """DRF's cursor, and its position checked to be a deal id: a cursor re-encoded with
+        ``p=abc``, ``p=NaN`` or a NUL reached the query and answered 500 (issue 26). Any malformed
+        cursor is a 400 with the same message."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [INVALID_CURSOR]}) from None
+        if cursor is not None and cursor.position is not None and not _POSITION.fullmatch(cursor.position):
+            raise ValidationError({"cursor": [INVALID_CURSOR]})
+        return cursor
 
 
 class ApiView:
