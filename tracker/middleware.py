@@ -1,6 +1,6 @@
 """Request checks that hold for every page, public or admin."""
 
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -18,7 +18,8 @@ class RefuseNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest(
-                _("Bad request: the address contains a NUL character.") + "\n", content_type="text/plain; charset=utf-8"
-            )
+            message = _("Bad request: the address contains a NUL character.")
+            if request.path.startswith("/api/"):  # the API answers JSON, as its schema says
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
         return self.get_response(request)
