@@ -10,34 +10,64 @@ Pagination is by cursor (`-id`): stable while deals are added, and no count of t
 Anonymous clients are throttled (`API_ANON_RATE`, through the shared cache).
 """
 
+import re
+
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, pagination, serializers
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
 from .export import COLUMNS, MULTI_VALUED, SEPARATOR, export_dicts
 from .filters import DealFilterSet
-from .models import CompanyAlias, Deal, DealParty, GovernmentInvolvement, Programme, ReviewStatus
+from .models import (
+    CompanyAlias,
+    DatePrecision,
+    Deal,
+    DealParty,
+    GovernmentInvolvement,
+    Lifecycle,
+    Programme,
+    ReviewStatus,
+)
 from .selectors import public_deals
 
 _TYPES = {"id": serializers.IntegerField, "signed_on": serializers.DateField}
+# The only single-valued columns that may be empty (null); the others always hold a value.
+_NULLABLE = {"signed_on", "joint_venture"}
+_CHOICES = {"lifecycle": Lifecycle.choices, "date_precision": DatePrecision.choices}
 
 
 class _Joined(serializers.ListField):
-    """A "; "-joined cell as a list of strings."""
+    """A "; "-joined cell as a list of strings; an empty cell is an empty list, never null (the
+    schema says array, and a deal without sectors or sources answered ``null``: issue 26)."""
 
     child = serializers.CharField()
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        return "" if value is None else value
 
     def to_representation(self, data):
         return [v for v in (data or "").split(SEPARATOR) if v]
 
 
 def _field(header: str, description: str) -> serializers.Field:
+    source = f"col_{header}"
     if header in MULTI_VALUED:
-        return _Joined(source=f"col_{header}", help_text=description, read_only=True)
+        return _Joined(source=source, help_text=description, read_only=True)
+    if header in _CHOICES:
+        return serializers.ChoiceField(_CHOICES[header], source=source, help_text=description, read_only=True)
     kind = _TYPES.get(header, serializers.CharField)
-    return kind(source=f"col_{header}", help_text=description, read_only=True, allow_null=True)
+    return kind(source=source, help_text=description, read_only=True, allow_null=header in _NULLABLE)
 
 
 DealSerializer = type(
@@ -47,11 +77,43 @@ DealSerializer = type(
 )
 
 
+INVALID_CURSOR = "Invalid cursor: use the `next` or `previous` link of a page as it is."
+_POSITION = re.compile(r"[0-9]{1,18}")  # a deal id, within PostgreSQL's bigint
+
+
 class DealCursor(pagination.CursorPagination):
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    invalid_cursor_message = INVALID_CURSOR
+
+    def decode_cursor(self, request):
+        """DRF's cursor, and its position checked to be a deal id: a cursor re-encoded with
+        ``p=abc``, ``p=NaN`` or a NUL reached the query and answered 500 (issue 26). Any malformed
+        cursor is a 400 with the same message."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [INVALID_CURSOR]}) from None
+        if cursor is not None and cursor.position is not None and not _POSITION.fullmatch(cursor.position):
+            raise ValidationError({"cursor": [INVALID_CURSOR]})
+        return cursor
+
+
+_DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+NOT_FOUND = OpenApiResponse(_DETAIL, description="No approved deal, company or programme with this id.")
+THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests from this address (`API_ANON_RATE`); retry later.")
+INVALID = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A malformed filter or cursor: each offending parameter with its messages, "
+    '(`{"cursor": ["Invalid cursor: ..."]}`), or `{"detail": ...}` for an address with a NUL.',
+)
+# The listing's id filters take a numeric id (django-filter's ModelChoiceFilter says "string").
+ID_FILTERS = [
+    OpenApiParameter(name, OpenApiTypes.INT, description=f"{label} id")
+    for name, label in (("sector", "Sector"), ("programme", "Programme"), ("body", "Government body"))
+]
 
 
 class ApiView:
@@ -68,6 +130,7 @@ def not_found() -> Exception:
     return NotFound()
 
 
+@extend_schema(parameters=ID_FILTERS, responses={200: DealSerializer(many=True), 400: INVALID, 429: THROTTLED})
 class DealList(ApiView, generics.ListAPIView):
     """Approved deals, newest first, with the listing's filters (`?investor_country=DE&kind=mou`)."""
 
@@ -89,6 +152,7 @@ class DealList(ApiView, generics.ListAPIView):
         return super().filter_queryset(queryset).prefetch_related(None).select_related(None).only("id")
 
 
+@extend_schema(responses={200: DealSerializer, 404: NOT_FOUND, 429: THROTTLED})
 class DealDetail(ApiView, generics.RetrieveAPIView):
     """One approved deal: the same fields as a row of the list and of the CSV."""
 
@@ -123,6 +187,7 @@ class CompanySerializer(serializers.Serializer):
         return DealRef(deals, many=True).data
 
 
+@extend_schema(responses={200: CompanySerializer, 404: NOT_FOUND, 429: THROTTLED})
 class CompanyDetail(ApiView, generics.RetrieveAPIView):
     """A company with its names and its approved deals (404 for one that only drafts name)."""
 
@@ -161,6 +226,7 @@ class ProgrammeSerializer(serializers.Serializer):
         return DealRef(list(deals.values()), many=True).data
 
 
+@extend_schema(responses={200: ProgrammeSerializer, 404: NOT_FOUND, 429: THROTTLED})
 class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
     """A government programme and the approved deals it took part in (404 when it has none)."""
 

@@ -236,28 +236,45 @@ def stats_chart_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export_slot(request: HttpRequest) -> str | None:
+def _shared_cache_up() -> bool:
+    return getattr(cache, "available", lambda: True)()
+
+
+# Slots held in this process while the shared cache is down: the bound then holds per process
+# (a client gets EXPORTS_PER_CLIENT exports per web process) instead of not at all.
+_LOCAL_SLOTS: dict[str, int] = {}
+_LOCAL_SLOTS_LOCK = threading.Lock()
+
+
+def _export_slot(request: HttpRequest) -> tuple[str, str] | None:
     """Take one of the client's concurrent export slots, or None when all are in use: two large
-    exports at once starved the workers that serve everyone else."""
+    exports at once starved the workers that serve everyone else. ("shared" or "local", key)."""
     key = f"deals:exports:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, settings.EXPORT_SLOT_SECONDS)
-    try:
-        taken = cache.incr(key)
-    except ValueError:  # the counter expired between add and incr
-        cache.set(key, 1, settings.EXPORT_SLOT_SECONDS)
-        taken = 1
-    if taken > settings.EXPORTS_PER_CLIENT:
-        cache.decr(key)
-        return None
-    return key
+    if _shared_cache_up():
+        cache.add(key, 0, settings.EXPORT_SLOT_SECONDS)
+        try:
+            taken = cache.incr(key)
+        except ValueError:  # the counter expired between add and incr
+            cache.set(key, 1, settings.EXPORT_SLOT_SECONDS)
+            taken = 1
+        if _shared_cache_up():  # else the counting above failed: count here instead
+            if taken > settings.EXPORTS_PER_CLIENT:
+                cache.decr(key)
+                return None
+            return "shared", key
+    with _LOCAL_SLOTS_LOCK:
+        if _LOCAL_SLOTS.get(key, 0) >= settings.EXPORTS_PER_CLIENT:
+            return None
+        _LOCAL_SLOTS[key] = _LOCAL_SLOTS.get(key, 0) + 1
+    return "local", key
 
 
 class _Released:
     """The export's rows; the slot is given back once, when the stream ends or the server closes
     the response (a client that went away, even before the first row)."""
 
-    def __init__(self, rows, key: str):
-        self.rows, self.key, self.done = rows, key, False
+    def __init__(self, rows, slot: tuple[str, str]):
+        self.rows, self.slot, self.done = rows, slot, False
 
     def __iter__(self):
         try:
@@ -266,9 +283,17 @@ class _Released:
             self.close()
 
     def close(self) -> None:
-        if not self.done:
-            self.done = True
-            try:
-                cache.decr(self.key)
-            except ValueError:  # the slot expired meanwhile
-                pass
+        if self.done:
+            return
+        self.done = True
+        where, key = self.slot
+        if where == "local":
+            with _LOCAL_SLOTS_LOCK:
+                left = _LOCAL_SLOTS.pop(key, 1) - 1
+                if left > 0:
+                    _LOCAL_SLOTS[key] = left
+            return
+        try:
+            cache.decr(key)
+        except ValueError:  # the slot expired meanwhile
+            pass

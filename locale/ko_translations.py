@@ -4,6 +4,11 @@ Kept as a plain table so a translator can review it in one place; the .po and .m
 """
 
 KO = {
+    # feeds that fail back off (sources/models.py)
+    "failures in a row": "연속 실패 횟수",
+    "next try after": "다음 시도 시각",
+    # every page: a NUL character in the address (tracker/middleware.py)
+    "Bad request: the address contains a NUL character.": "잘못된 요청: 주소에 NUL 문자가 들어 있습니다.",
     # public site
     "Foreign tech-investment deals": "해외 기술투자 거래",
     "Deal tracker": "딜 트래커",

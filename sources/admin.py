@@ -56,10 +56,16 @@ class UploadForm(forms.Form):
 
 @admin.register(models.Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "publisher", "feed_url", "poll_interval_minutes", "active", "last_polled_at"]
+    list_display = ["name", "publisher", "feed_url", "poll_interval_minutes", "active", "last_polled_at", "failures",
+                    "retry_after", "last_error"]  # fmt: skip
     list_filter = ["active"]
     search_fields = ["name", "publisher", "feed_url"]
-    readonly_fields = ["last_polled_at", "last_error"]
+    readonly_fields = ["last_polled_at", "last_error", "failures", "retry_after"]
+
+    def save_model(self, request, obj, form, change):
+        if change and {"feed_url", "active"} & set(form.changed_data):
+            obj.failures, obj.retry_after = 0, None  # a fixed or re-enabled feed is tried at once
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.Article)

@@ -54,12 +54,63 @@ def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddres
     return None
 
 
-def _check(host: str, addresses: list[str]) -> None:
-    allowed = set(getattr(settings, "FETCH_ALLOWED_PRIVATE_HOSTS", []))
-    if host in allowed:
+# Cloud metadata and platform endpoints: refused always, even for a host in
+# FETCH_ALLOWED_PRIVATE_HOSTS. Some count as global addresses (``is_global``), so the general
+# check alone let them through (issue 26): Oracle Cloud's 192.0.0.192, Azure's wire server
+# 168.63.129.16. The others are private anyway, listed so the refusal says what they are.
+METADATA_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "169.254.169.254/32",  # AWS, GCP, Azure, OpenStack, DigitalOcean instance metadata
+        "169.254.170.2/32",  # AWS ECS task metadata and credentials
+        "169.254.169.253/32",  # AWS VPC DNS
+        "169.254.169.123/32",  # AWS time sync
+        "fd00:ec2::254/128",  # AWS instance metadata over IPv6
+        "fd00:ec2::253/128",  # AWS VPC DNS over IPv6
+        "192.0.0.192/32",  # Oracle Cloud instance metadata
+        "168.63.129.16/32",  # Azure wire server (platform agent, DNS, health)
+        "100.100.100.200/32",  # Alibaba Cloud instance metadata
+        "169.254.0.0/16",  # the rest of IPv4 link-local
+        "fe80::/10",  # IPv6 link-local
+    )
+)
+
+
+def _metadata(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    inner = embedded_ipv4(ip)
+    return any(ip in net for net in METADATA_NETWORKS if net.version == ip.version) or (
+        inner is not None and any(inner in net for net in METADATA_NETWORKS if net.version == 4)
+    )
+
+
+def allowed_private(entries: list[str]) -> set[tuple[str, int]]:
+    """``FETCH_ALLOWED_PRIVATE_HOSTS`` as (host, port) pairs: ``host:port`` (``[v6]:port``) allows
+    that one port; a bare ``host`` only the web ports 80 and 443 (a bare host used to allow every
+    port: Redis, PostgreSQL and admin consoles on an allowed address were fetchable)."""
+    pairs: set[tuple[str, int]] = set()
+    for entry in entries:
+        entry = entry.strip().lower()
+        if entry.startswith("["):
+            host, _, port = entry[1:].partition("]:")
+        elif entry.count(":") == 1:
+            host, _, port = entry.partition(":")
+        else:
+            host, port = entry, ""
+        if not port:
+            pairs |= {(host, 80), (host, 443)}
+        elif port.isdigit() and 0 < int(port) < 65536:
+            pairs.add((host, int(port)))
+    return pairs
+
+
+def _check(host: str, addresses: list[str], port: int = 443) -> None:
+    ips = [ipaddress.ip_address(addr.split("%")[0]) for addr in addresses]
+    for ip in ips:
+        if _metadata(ip):
+            raise FetchError(f"refused: {host} resolves to a cloud metadata or link-local address ({ip})")
+    if (host.lower(), port) in allowed_private(getattr(settings, "FETCH_ALLOWED_PRIVATE_HOSTS", [])):
         return
-    for addr in addresses:
-        ip = ipaddress.ip_address(addr.split("%")[0])
+    for ip in ips:
         inner = embedded_ipv4(ip)
         if not ip.is_global or ip.is_multicast or (inner is not None and (not inner.is_global or inner.is_multicast)):
             raise FetchError(f"refused: {host} resolves to a private or reserved address ({ip})")
@@ -81,7 +132,7 @@ def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False)
         host = parts.hostname
         port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = _addresses(host, port)
-        _check(host, addresses)
+        _check(host, addresses, port)
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query

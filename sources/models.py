@@ -37,6 +37,10 @@ class Source(models.Model):
     # Set while one worker polls the feed; another worker skips it (one poll per feed at a time).
     polling_since = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
+    # A feed that cannot be fetched (unreachable, refused by the address checks, an HTTP error) is
+    # tried again later and later: it was fetched every minute, for ever (issue 26).
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    retry_after = models.DateTimeField(_("next try after"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("feed")

@@ -238,7 +238,12 @@ def feed_poll(*, source_id: int) -> tuple[int, int]:
         try:
             page = fetch(source.feed_url, accept_feeds=True)
         except FetchError as exc:
-            Source.objects.filter(pk=source_id).update(last_error=str(exc)[:2000])
+            failures = source.failures + 1
+            polled = timezone.now()
+            Source.objects.filter(pk=source_id).update(
+                last_error=str(exc)[:2000], failures=failures, last_polled_at=polled,
+                retry_after=polled + feed_backoff(interval_minutes=source.poll_interval_minutes, failures=failures),
+            )  # fmt: skip
             return 0, 0
         parsed = feedparser.parse(page.body)
         problem = f"broken feed: {getattr(parsed, 'bozo_exception', 'unreadable XML')}" if parsed.bozo else ""
@@ -249,7 +254,9 @@ def feed_poll(*, source_id: int) -> tuple[int, int]:
             received = article_receive_url(url=link, origin=Origin.FEED, source=source)
             new, dup = (new + 1, dup) if received.created else (new, dup + 1)
         # A broken feed still yields what the lenient parser could read; the problem stays visible.
-        Source.objects.filter(pk=source_id).update(last_error=problem[:2000], last_polled_at=timezone.now())
+        Source.objects.filter(pk=source_id).update(
+            last_error=problem[:2000], last_polled_at=timezone.now(), failures=0, retry_after=None
+        )
     finally:
         Source.objects.filter(pk=source_id).update(polling_since=None)
     return new, dup
@@ -265,10 +272,24 @@ def background_idle(timeout: float = 60) -> bool:
     return True
 
 
+FEED_BACKOFF_MAX = dt.timedelta(days=1)
+
+
+def feed_backoff(*, interval_minutes: int, failures: int) -> dt.timedelta:
+    """How long a feed that failed ``failures`` times in a row waits: its interval doubled per
+    failure (2×, 4×, 8× ...), at most a day."""
+    return min(dt.timedelta(minutes=interval_minutes) * 2 ** min(failures, 20), FEED_BACKOFF_MAX)
+
+
 def feeds_due() -> list[int]:
+    """Active feeds whose interval has passed, or, for a failing feed, whose back-off has."""
     now = timezone.now()
     due = []
-    for s in Source.objects.filter(active=True).only("pk", "last_polled_at", "poll_interval_minutes"):
-        if s.last_polled_at is None or s.last_polled_at + dt.timedelta(minutes=s.poll_interval_minutes) <= now:
+    waiting = Q(retry_after__isnull=False, retry_after__gt=now)
+    fields = ("pk", "last_polled_at", "poll_interval_minutes", "retry_after")
+    for s in Source.objects.filter(active=True).exclude(waiting).only(*fields):
+        if s.retry_after is not None or s.last_polled_at is None:
+            due.append(s.pk)
+        elif s.last_polled_at + dt.timedelta(minutes=s.poll_interval_minutes) <= now:
             due.append(s.pk)
     return due

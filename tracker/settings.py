@@ -63,10 +63,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz is answered before sessions, locale, CSRF, axes, host checks and the SSL redirect.
+    "tracker.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "tracker.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,16 +219,23 @@ CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 # decisions): a Redis database of its own, so clearing it never touches the broker's queues.
 # Unset: each process keeps its own (fine for the one-process embedded default).
 CACHE_URL = os.environ.get("CACHE_URL", "")
+
+
+def cache_settings(url: str) -> dict:
+    """``CACHES`` for a Redis URL. The backend fails open (tracker/cache.py): with Redis down every
+    page is served uncached instead of answering 500, and a dead Redis costs milliseconds."""
+    return {"default": {"BACKEND": "tracker.cache.FailOpenRedisCache", "LOCATION": url, "KEY_PREFIX": "tracker"}}
+
+
 if CACHE_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                    "KEY_PREFIX": "tracker"}
-    }  # fmt: skip
+    CACHES = cache_settings(CACHE_URL)
 # Public /stats/ results are cached per filter until the next review decision, at most this long.
 STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 600)
 # Concurrent CSV exports per client address (a 429 past that), and how long a slot may be held.
 EXPORTS_PER_CLIENT = env_int("EXPORTS_PER_CLIENT", 2)
 EXPORT_SLOT_SECONDS = env_int("EXPORT_SLOT_SECONDS", 1800)
+# /healthz keeps its answer this long per process: probes from many balancers cost one check.
+HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 2)
 # Language analysers a worker loads before forking its pool (the others load on first use).
 EXTRACTION_PRELOAD = [c for c in os.environ.get("EXTRACTION_PRELOAD", "ko,en").split(",") if c.strip()]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tracker")

@@ -18,3 +18,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("deals.urls")),
 ]
+
+handler404 = "tracker.errors.page_not_found"
