@@ -52,6 +52,7 @@ from .models import (
 )  # fmt: skip
 from .names import normalize_name
 from .selectors import choices_changed
+from .signals import drafts_written
 
 # Fields of Deal a draft_upsert may write, unless a reviewer set them.
 EXTRACTED_FIELDS = ("title", "kinds", "signed_on", "place", "destination_country", "sectors", "confidence",
@@ -494,6 +495,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         deal = _update_known_deal(article=article, update=update)
         if deal is not None:
             deals.append(deal)
+    if deals:
+        drafts_written.send(sender=Deal, deal_ids=[d.pk for d in deals])
     return deals
 
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningConfig(AppConfig):
+    name = "screening"
+    verbose_name = _("Screening")
+
+    def ready(self) -> None:
+        from deals.signals import drafts_written
+
+        from .tasks import drafts_written_screen
+
+        # Drafts are screened after their transaction commits: the worker that wrote them does not
+        # wait, and a rolled-back draft is never screened.
+        drafts_written.connect(drafts_written_screen, dispatch_uid="screening.drafts_written")
