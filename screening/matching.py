@@ -57,10 +57,16 @@ network networks software media commerce commercial metal metals steel oil gas m
 """
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
 def _latin(word: str) -> str:
+    if word.isascii():
+        return _NOT_ALNUM.sub("", word.casefold())
     # A geminating small tsu and the long-vowel mark only lengthen the sound next to them.
     word = word.replace("ッ", "").replace("っ", "").replace("ー", "")
-    return re.sub(r"[^a-z0-9]+", "", anyascii(word).casefold())
+    return _NOT_ALNUM.sub("", anyascii(word).casefold())
 
 
 GENERIC = frozenset(_latin(w) for w in _GENERIC_SOURCE.split())
@@ -78,7 +84,7 @@ def sound_key(latin: str) -> str:
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
     s = s.translate(_FOLD)
-    return re.sub(r"(.)\1+", r"\1", s)
+    return _REPEATS.sub(r"\1", s)
 
 
 @dataclass(frozen=True)
@@ -110,9 +116,11 @@ class Forms:
 def forms(name: str) -> Forms:
     native = unicodedata.normalize("NFKC", name or "")
     native = _CJK_FORMS.sub("", native.strip()) or native
-    words = [w for w in (_latin(w) for w in name_words(native)) if w]
-    # A transliterated legal form (OOO, Ltd written in another script) goes the second time round.
-    words = [w for w in (_latin(w) for w in name_words(" ".join(words))) if w] or words
+    native_words = name_words(native)
+    words = [w for w in (_latin(w) for w in native_words) if w]
+    if not all(w.isascii() for w in native_words):
+        # A transliterated legal form (OOO, Ltd written in another script) goes the second time round.
+        words = [w for w in (_latin(w) for w in name_words(" ".join(words))) if w] or words
     full = "".join(words)
     distinctive = tuple(w for w in words if len(w) >= MIN_KEY and w not in GENERIC)
     return Forms(name=name, words=tuple(words), full=full, sound=sound_key(full), distinctive=distinctive,

@@ -247,7 +247,9 @@ def registry_load(*, stream: BinaryIO | Counted) -> RegistryReport:
 
 def company_names(company: Company) -> list[str]:
     # Every name, pending ones too: screening is for the desk, and a pending name is still a name.
-    return list(dict.fromkeys([company.name, *company.aliases.values_list("name", flat=True)]))
+    prefetched = getattr(company, "_prefetched_objects_cache", {}).get("aliases")
+    aliases = [a.name for a in prefetched] if prefetched is not None else company.aliases.values_list("name", flat=True)
+    return list(dict.fromkeys([company.name, *aliases]))
 
 
 def company_screen(*, company: Company) -> list[ScreeningMatch]:
@@ -258,6 +260,12 @@ def company_screen(*, company: Company) -> list[ScreeningMatch]:
     ids = matching.candidate_ids(ListedName, names, active={"delisted_at__isnull": True})
     entities = ListedEntity.objects.filter(pk__in=ids).values_list("pk", "names", "countries") if ids else []
     ranked = [c for c in matching.rank(names, company.country.code or "", entities) if c.strength]
+    if not ranked:
+        # The common case, in one statement: nothing matches, so any open flag no longer does.
+        _clear_flags(
+            ScreeningMatch.objects.filter(company=company, status=MatchStatus.OPEN), reason="no longer matches"
+        )
+        return []
     with transaction.atomic():
         current = {m.entity_id: m for m in ScreeningMatch.objects.select_for_update().filter(company=company)}
         for c in ranked:
@@ -287,6 +295,7 @@ def company_screen(*, company: Company) -> list[ScreeningMatch]:
 
 
 def deal_company_ids(deal_ids: Iterable[int]) -> list[int]:
+    # Two index lookups; an OR of two IN subqueries plans badly on big tables (FIELD-NOTES).
     ids = list(deal_ids)
     parties = DealParty.objects.filter(deal__in=ids).values_list("company_id", flat=True)
     ventures = JointVenture.objects.filter(deal__in=ids).values_list("company_id", flat=True)
@@ -297,14 +306,15 @@ def deals_screen(*, deal_ids: Iterable[int]) -> int:
     """Screen every party (and joint venture) of the deals; the number of open flags found."""
     if not ListedEntity.objects.filter(delisted_at__isnull=True).exists():
         return 0  # no list loaded: one query, not one per party
-    return sum(len(company_screen(company=c)) for c in Company.objects.filter(pk__in=deal_company_ids(deal_ids)))
+    companies = Company.objects.filter(pk__in=deal_company_ids(deal_ids)).prefetch_related("aliases")
+    return sum(len(company_screen(company=c)) for c in companies)
 
 
 def companies_screen_all(*, progress: Any = None, chunk: int = 500) -> int:
     """Screen every company (after a list reload), in chunks by id; the number of open flags."""
     found, last = 0, 0
     while True:
-        companies = list(Company.objects.filter(pk__gt=last).order_by("pk")[:chunk])
+        companies = list(Company.objects.filter(pk__gt=last).order_by("pk").prefetch_related("aliases")[:chunk])
         if not companies:
             return found
         for company in companies:

@@ -31,7 +31,7 @@ def companies_screen_all(after: int = 0) -> int:
 
     from .services import company_screen
 
-    companies = list(Company.objects.filter(pk__gt=after).order_by("pk")[:CHUNK])
+    companies = list(Company.objects.filter(pk__gt=after).order_by("pk").prefetch_related("aliases")[:CHUNK])
     found = sum(len(company_screen(company=c)) for c in companies)
     if len(companies) == CHUNK:
         companies_screen_all.delay(companies[-1].pk)
