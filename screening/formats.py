@@ -200,7 +200,7 @@ def read_ftm_jsonl(stream: Counted, programmes_out: dict[str, list[str]]) -> Ite
             yield Entry(
                 external_id=external_id, schema=schema, caption=caption,
                 names=list(dict.fromkeys([caption, *names])), countries=list(dict.fromkeys(countries)),
-                identifiers=identifiers, programmes=[str(p) for p in props.get("programId") or []],
+                identifiers=identifiers, programmes=[],  # from the Sanction entities naming it
                 first_seen=_date(obj.get("first_seen"), f"{what}, line {line}"),
                 last_seen=_date(obj.get("last_seen"), f"{what}, line {line}"),
             )  # fmt: skip

@@ -42,6 +42,7 @@ BATCH = 1000
 # refused unless asked for: a file cut at a line boundary looks complete but is not.
 SHRINK_SHARE = 0.5
 SHRINK_MIN = 20
+MAX_FLAGS = 5  # per company
 
 
 @dataclass
@@ -169,13 +170,16 @@ def _load_batch(lst: ScreeningList, load: ListLoad, batch: list[Entry], report: 
 
 
 def _attach_programmes(lst: ScreeningList, load: ListLoad, sanctions: dict[str, list[str]], report: LoadReport) -> None:
-    """FtM files name programmes on separate Sanction entities: add them once every line is read."""
+    """FtM files name programmes on separate Sanction entities: set them once every line is read
+    (an entity of an earlier load whose programmes differ now counts as changed)."""
     for keys in _batched(sanctions, BATCH):
         rows = ListedEntity.objects.filter(list=lst, external_id__in=keys, last_load=load)
         for entity in rows.only("pk", "external_id", "programmes"):
-            merged = list(dict.fromkeys([*entity.programmes, *sanctions[entity.external_id]]))
-            if merged != entity.programmes:
-                ListedEntity.objects.filter(pk=entity.pk).update(programmes=merged)
+            programmes = sanctions[entity.external_id]
+            if programmes != entity.programmes:
+                if entity.programmes:
+                    report.changed += 1
+                ListedEntity.objects.filter(pk=entity.pk).update(programmes=programmes)
 
 
 def _clear_flags(matches: Any, *, reason: str) -> int:
@@ -259,7 +263,9 @@ def company_screen(*, company: Company) -> list[ScreeningMatch]:
     names = company_names(company)
     ids = matching.candidate_ids(ListedName, names, active={"delisted_at__isnull": True})
     entities = ListedEntity.objects.filter(pk__in=ids).values_list("pk", "names", "countries") if ids else []
-    ranked = [c for c in matching.rank(names, company.country.code or "", entities) if c.strength]
+    # The best few only: a name shared by dozens of listed entities is for an identifier to settle,
+    # and a desk shown thirty flags reads none.
+    ranked = [c for c in matching.rank(names, company.country.code or "", entities) if c.strength][:MAX_FLAGS]
     if not ranked:
         # The common case, in one statement: nothing matches, so any open flag no longer does.
         _clear_flags(

@@ -159,3 +159,26 @@ def test_a_reload_that_would_delist_most_of_a_big_list_is_refused_unless_allowed
     assert snapshot() == before
     load(files / "big.csv", "--name", "big", "--allow-shrink")
     assert ScreeningList.objects.get(name="big").entity_count == 10
+
+
+def test_a_followthemoney_reload_counts_a_changed_programme_as_a_change(files):
+    load(files / "entities.ftm.json", "--name", "ftm")
+    text = (files / "entities.ftm.json").read_text()
+    (files / "entities.ftm.json").write_text(text.replace('"programId": ["TEST-RUS"]', '"programId": ["TEST-RUS-2"]'))
+    load(files / "entities.ftm.json", "--name", "ftm")
+    assert ListedEntity.objects.get(external_id="ftm-test-nordvik").programmes == [
+        "TEST-RUS-2", "Invented Regulation 1/2026"]  # fmt: skip
+    last = ListLoad.objects.filter(list__name="ftm").first()
+    assert (last.added, last.removed, last.changed) == (0, 0, 1)
+
+
+def test_the_daily_refresh_reloads_each_configured_list_and_a_broken_one_keeps_its_last_load(files, settings):
+    from screening.tasks import lists_refresh
+
+    good, broken = files / "targets.simple.csv", files / "sdn.csv"
+    settings.SCREENING_REFRESH = [("refreshed", "opensanctions-csv", str(good)), ("sdn", "ofac-sdn-csv", str(broken))]
+    assert len(lists_refresh()) == 2
+    broken.write_bytes(broken.read_bytes()[:50])
+    before = list(ListedEntity.objects.filter(list__name="sdn").values_list("external_id", "content_hash"))
+    assert lists_refresh() == ["refreshed: +0 -0 ~0"]
+    assert list(ListedEntity.objects.filter(list__name="sdn").values_list("external_id", "content_hash")) == before

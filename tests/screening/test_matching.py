@@ -93,3 +93,13 @@ def test_a_draft_is_screened_when_it_is_written(sanctions, in_process_tasks, dja
     flags = ScreeningMatch.objects.filter(company__deal_parties__deal=deal)
     assert [(f.company.name, f.entity.external_id, f.strength) for f in flags] == [
         ("Nordvik Technologies LLC", "NK-test-nordvik", "strong")]  # fmt: skip
+
+
+def test_a_name_shared_by_many_listed_entities_flags_only_the_best_few(files):
+    header = (files / "targets.simple.csv").read_text().splitlines(keepends=True)[0]
+    kinds = ["Trading", "Holding", "Group", "Shipping", "Energy", "Industries", "Capital", "Logistics"]
+    rows = [f"NK-many-{i},Company,Brannoch {kind} LLC,,,ru,,,,,,TEST,test,,,\n" for i, kind in enumerate(kinds)]
+    (files / "many.csv").write_text(header + "".join(rows))
+    load(files / "many.csv", "--name", "many")
+    flags = flagged("Brannoch", "RU")
+    assert len(flags) == 5 and all(f.score == 93 for f in flags)
