@@ -330,6 +330,16 @@ def companies_screen_all(*, progress: Any = None, chunk: int = 500) -> int:
             progress.update(len(companies))
 
 
+def company_merging_move_flags(sender: Any, survivor: Company, other: Company, **kwargs: Any) -> None:
+    """A merged company's flags move to the survivor with their decisions; where both were flagged
+    for the same entity, the survivor's flag stays and the other's goes with its company."""
+    taken = set(ScreeningMatch.objects.filter(company=survivor).values_list("entity_id", flat=True))
+    for match in ScreeningMatch.objects.filter(company=other).exclude(entity_id__in=taken):
+        match.company = survivor
+        match._change_reason = f"company {other.pk} merged into {survivor.pk}"
+        match.save(update_fields=["company", "updated_at"])
+
+
 def screening_match_decide(*, match: ScreeningMatch, decision: str, reason: str, user: Any) -> ScreeningMatch:
     """Confirm (it is that entity) or dismiss (it is not) a flag, with a reason kept in history."""
     if decision not in (MatchStatus.CONFIRMED, MatchStatus.DISMISSED):

@@ -103,3 +103,21 @@ def test_a_name_shared_by_many_listed_entities_flags_only_the_best_few(files):
     load(files / "many.csv", "--name", "many")
     flags = flagged("Brannoch", "RU")
     assert len(flags) == 5 and all(f.score == 93 for f in flags)
+
+
+def test_a_merged_companys_flags_and_lei_move_to_the_survivor_with_their_decisions(sanctions, django_user_model):
+    from deals.services import company_merge
+    from screening.models import RegistryEntity
+
+    user = django_user_model.objects.create_user("rita")
+    survivor = Company.objects.create(name="노르드빅", country="RU")
+    [flag] = flagged("Nordvik Technologies", "RU")
+    screening_match_decide(match=flag, decision=MatchStatus.CONFIRMED, reason="same INN", user=user)
+    other = flag.company
+    other.lei = RegistryEntity.objects.create(lei="TEST0000000000MERG07", legal_name="Nordvik Technologies")
+    other.save()
+    company_merge(survivor=survivor, others=[other])
+    flag.refresh_from_db()
+    survivor.refresh_from_db()
+    assert (flag.company, flag.status, flag.decision_reason) == (survivor, MatchStatus.CONFIRMED, "same INN")
+    assert survivor.lei_id == "TEST0000000000MERG07"
