@@ -27,6 +27,7 @@ from rapidfuzz import fuzz
 from deals.names import name_words
 
 MIN_KEY = 4  # letters of the transliterated name, below which a name never flags
+MIN_SOUND = 5  # consonants of a sound-alike skeleton, below which it is too common to mean anything
 WORD_CAP = 50  # entities sharing a word, above which the word is too common to find candidates by
 CANDIDATE_CAP = 200
 STRONG = 90
@@ -100,7 +101,7 @@ class Forms:
 
     @property
     def sounds(self) -> set[str]:
-        return {s for s in (self.sound, self.core_sound) if len(s) >= MIN_KEY}
+        return {s for s in (self.sound, self.core_sound) if len(s) >= MIN_SOUND}
 
     @property
     def latin(self) -> str:
@@ -167,7 +168,7 @@ def _pair_score(q: Forms, e: Forms) -> tuple[int, str]:
     ratio = int(fuzz.token_sort_ratio(q.latin, e.latin))
     if sorted(q.distinctive) == sorted(e.distinctive):
         return max(88, ratio), f"same distinctive words ({' '.join(q.distinctive)}), only common words differ"
-    if q.sound == e.sound or (q.core_sound == e.core_sound and len(q.core_sound) >= MIN_KEY):
+    if q.sounds & e.sounds:
         return max(85, ratio), "sounds the same once transliterated"
     core = int(fuzz.token_sort_ratio(" ".join(q.distinctive), " ".join(e.distinctive))) - 5
     if core > ratio:
@@ -219,24 +220,36 @@ def lookup_keys(query_names: Iterable[str]) -> tuple[set[str], set[str], set[str
 
 
 def candidate_ids(key_model, query_names: Iterable[str], *, active: dict | None = None) -> list:
-    """Ids of entities sharing a key with the names, found by index: whole names and sound keys in
-    one query, then each distinctive word with at most ``WORD_CAP`` + 1 rows (a commoner word is
-    dropped as no evidence)."""
-    from django.db.models import Q
+    """Ids of entities sharing a key with the names, found by index: whole names and sound keys, and
+    each distinctive word with at most ``WORD_CAP`` + 1 rows (a commoner word is dropped as no
+    evidence). On PostgreSQL one statement (a UNION ALL of limited branches); elsewhere one a key."""
+    from django.db import connection
+    from django.db.models import IntegerField, Q, Value
 
     fulls, sounds, words = lookup_keys(query_names)
     if not fulls:
         return []
     scope = {f"entity__{k}": v for k, v in (active or {}).items()}
-    rows = key_model.objects.filter(Q(kind="full", key__in=fulls) | Q(kind="sound", key__in=sounds), **scope)
-    ids = list(dict.fromkeys(rows.values_list("entity_id", flat=True)[:CANDIDATE_CAP]))
-    for word in sorted(words, key=len, reverse=True):
-        if len(ids) >= CANDIDATE_CAP:
-            break
-        found = list(key_model.objects.filter(kind="word", key=word, **scope).values_list("entity_id", flat=True)
-                     [: WORD_CAP + 1])  # fmt: skip
-        if len(found) <= WORD_CAP:
-            ids.extend(i for i in found if i not in ids)
+    objects = key_model.objects.order_by()
+    branches = [objects.filter(Q(kind="full", key__in=fulls) | Q(kind="sound", key__in=sounds), **scope)
+                [:CANDIDATE_CAP]]  # fmt: skip
+    ordered = sorted(words, key=len, reverse=True)
+    branches += [objects.filter(kind="word", key=w, **scope)[: WORD_CAP + 1] for w in ordered]
+    branches = [b.annotate(src=Value(i, output_field=IntegerField())).values_list("entity_id", "src")
+                for i, b in enumerate(branches)]  # fmt: skip
+    if connection.features.supports_slicing_ordering_in_compound and len(branches) > 1:
+        rows = list(branches[0].union(*branches[1:], all=True))
+    else:
+        rows = [row for b in branches for row in b]
+    found: dict[int, list] = {}
+    for entity_id, src in rows:
+        found.setdefault(src, []).append(entity_id)
+    ids: list = []
+    for src in range(len(branches)):
+        group = found.get(src, [])
+        if src and len(group) > WORD_CAP:
+            continue
+        ids.extend(i for i in group if i not in ids)
     return ids[:CANDIDATE_CAP]
 
 
