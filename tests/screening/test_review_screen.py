@@ -133,3 +133,20 @@ def test_a_company_is_linked_to_its_lei_from_ranked_suggestions_and_the_public_s
     assert client.get("/api/deals/").json()["results"][0]["leis"] == ["TEST0000000000NORD01"]
     company_lei_link(company=company, lei=None)
     assert "TEST0000000000NORD01" not in client.get(reverse("company-detail", args=[company.pk])).content.decode()
+
+
+def test_save_and_approve_with_an_open_strong_match_saves_the_edits_and_waits_for_the_confirmation(
+    sanctions, reviewer, client
+):
+    from tests.deals.test_review import _change_form_data
+
+    deal = flagged_draft()
+    url, data = _change_form_data(client, deal)
+    data.update(place="Hamburg", _approve="1")
+    response = client.post(url, data, follow=True)
+    deal.refresh_from_db()
+    assert deal.review_status == ReviewStatus.DRAFT and deal.place == "Hamburg"
+    assert "Your edits are saved. A party has an open strong screening match" in response.content.decode()
+    client.post(reverse("admin:deals_deal_approve", args=[deal.pk]), {"screening_confirmed": "1"})
+    deal.refresh_from_db()
+    assert deal.review_status == ReviewStatus.APPROVED
