@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
+from screening import admin as screening
+
 from . import matching, models, review, selectors, services
 from .export import SEPARATOR
 from .pagination import EstimatedCountPaginator
@@ -122,6 +124,12 @@ class CompanyAdmin(RefreshesDeals, MergeMixin, SimpleHistoryAdmin):
     actions = ["merge_selected"]
     merge_service = "company_merge"
     change_list_template = "admin/deals/merge_change_list.html"
+    autocomplete_fields = ["lei"]
+    readonly_fields = ["lei_suggestions"]
+
+    @admin.display(description=_("LEI suggestions"))
+    def lei_suggestions(self, obj):
+        return screening.lei_suggestions(obj)
 
 
 @admin.register(models.CompanyAlias)
@@ -480,7 +488,8 @@ class DealAdmin(SimpleHistoryAdmin):
     list_display = ["title", "party_names", "kind_codes", "usd", "signed_on", "destination",
                     "confidence", "missing", "source_count", "language", "review_status", "created_at"]  # fmt: skip
     list_filter = [ReviewStatusFilter, PendingUpdatesFilter, ConfidenceFilter, InvestorCountryFilter, DestinationCountryFilter, ProgrammeFilter,
-                   ("usd_total", admin.EmptyFieldListFilter), LanguageFilter, "lifecycle", "kinds"]  # fmt: skip
+                   ("usd_total", admin.EmptyFieldListFilter), LanguageFilter, "lifecycle", "kinds",
+                   screening.ScreeningStateFilter]  # fmt: skip
     search_fields = ["title", "parties__company__aliases__name"]
     autocomplete_fields = ["duplicate_of", "sectors"]
     # The raw extraction is shown as the "extracted" column of the review table, not as JSON.
@@ -643,6 +652,8 @@ class DealAdmin(SimpleHistoryAdmin):
             "reject_form": RejectForm(prefix="decision", use_required_attribute=False),
             "duplicate_form": DuplicateForm(prefix="decision", use_required_attribute=False),
             "possible_duplicates": duplicates,
+            "screening_flags": (flags := screening.deal_flags(deal)),
+            "screening_blocking": any(m.status == "open" and m.strength == "strong" for m in flags),
         }
 
     def response_change(self, request, obj):
@@ -660,6 +671,9 @@ class DealAdmin(SimpleHistoryAdmin):
         if not self.has_review_permission(request):
             raise PermissionDenied
         if decision == "_approve":
+            if screening.approval_needs_confirmation(request, obj):
+                return self._refused(request, obj, _("Your edits are saved. A party has an open strong screening "
+                                                     "match: confirm the approval under the flag."))  # fmt: skip
             services.deal_approve(deal=obj, user=request.user)
             self.message_user(request, _("Saved and approved “%(deal)s”.") % {"deal": obj}, messages.SUCCESS)
         elif decision == "_reject":
@@ -699,6 +713,9 @@ class DealAdmin(SimpleHistoryAdmin):
 
     def approve_view(self, request, pk):
         deal = self._decision(request, pk)
+        if screening.approval_needs_confirmation(request, deal):
+            return self._refused(request, deal, _("A party has an open strong screening match: confirm the "
+                                                  "approval under the flag."))  # fmt: skip
         services.deal_approve(deal=deal, user=request.user)
         self.message_user(request, _("Approved “%(deal)s”.") % {"deal": deal}, messages.SUCCESS)
         return self._after_decision(request, deal)
@@ -815,11 +832,17 @@ class DealAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Approve selected deals"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        n = 0
+        n, held = 0, []
         for deal in queryset.exclude(review_status=models.ReviewStatus.DUPLICATE):
+            if screening.approval_needs_confirmation(request, deal):
+                held.append(str(deal.pk))  # a second confirmation is given on the deal's own page
+                continue
             services.deal_approve(deal=deal, user=request.user)
             n += 1
         self.message_user(request, _("Approved %(n)d deal(s).") % {"n": n}, messages.SUCCESS)
+        if held:
+            self.message_user(request, _("Not approved, a party has an open strong screening match: %(ids)s")
+                              % {"ids": ", ".join(held)}, messages.WARNING)  # fmt: skip
 
     @admin.action(description=_("Reject selected deals…"), permissions=["review"])
     def reject_selected(self, request, queryset):

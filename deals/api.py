@@ -175,6 +175,8 @@ class CompanySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     country = serializers.CharField()
+    lei = serializers.CharField(source="lei_id", allow_null=True, help_text="Legal Entity Identifier (GLEIF), "
+                                "where a reviewer linked one")  # fmt: skip
     names = serializers.SerializerMethodField(help_text="Every accepted name form, in every script")
     deals = serializers.SerializerMethodField(help_text="The company's approved deals")
 

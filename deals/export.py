@@ -116,10 +116,13 @@ COLUMNS: list[tuple[str, str, Any]] = [
     _stored("government"),
     _stored("sectors"),
     _stored("sources"),
-]
+    # Read live, not stored on the deal: a reviewer links an LEI to a company, not to its deals.
+    ("leis", "LEIs of the parties (GLEIF), where a reviewer linked one",
+     _joined(DealParty, F("company__lei_id"), company__lei__isnull=False)),
+]  # fmt: skip
 
 # Columns that hold several values ("; "-joined in the CSV, lists in the JSON API).
-MULTI_VALUED = frozenset(JOINED)
+MULTI_VALUED = frozenset(JOINED) | {"leis"}
 
 
 def joined_values() -> dict[str, Subquery]:
@@ -166,7 +169,8 @@ class _Neutralized(Func):
 
 # Columns whose cells can never start with a formula character, so the SQL guard skips them:
 # numbers and dates, and text the database constrains (choices; amounts > 0 and their dates).
-_NEVER_A_FORMULA = frozenset({"id", "signed_on", "lifecycle", "date_precision", "amounts", "usd", "rate_dates"})
+_NEVER_A_FORMULA = frozenset({"id", "signed_on", "lifecycle", "date_precision", "amounts", "usd", "rate_dates",
+                              "leis"})  # fmt: skip
 COPY_BLOCK = 64 * 1024
 EXPORT_WORK_MEM = "128MB"
 

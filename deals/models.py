@@ -117,6 +117,11 @@ class Company(models.Model):
     country = CountryField(_("country"), blank=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CompanyKind.choices, default=CompanyKind.PRIVATE)
     website = models.URLField(_("website"), blank=True)
+    # Set by a reviewer from the registry's ranked suggestions (screening.services.company_lei_link).
+    lei = models.ForeignKey(
+        "screening.RegistryEntity", on_delete=models.PROTECT, null=True, blank=True, related_name="companies",
+        db_column="lei", verbose_name=_("LEI"),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -3,9 +3,9 @@
 
 import unicodedata
 
-from sources.extraction.names import normalize_name
+from sources.extraction.names import name_words, normalize_name
 
-__all__ = ["normalize_name", "script_of"]
+__all__ = ["name_words", "normalize_name", "script_of"]
 
 
 # Scripts a company's names are written in, in the order a reader of this site looks for them.

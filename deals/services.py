@@ -53,6 +53,7 @@ from .models import (
 )  # fmt: skip
 from .names import normalize_name
 from .selectors import choices_changed
+from .signals import company_merging, drafts_written
 
 # Fields of Deal a draft_upsert may write, unless a reviewer set them.
 EXTRACTED_FIELDS = ("title", "kinds", "signed_on", "place", "destination_country", "sectors", "confidence",
@@ -594,6 +595,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         deal = _update_known_deal(article=article, update=update)
         if deal is not None:
             deals.append(deal)
+    if deals:
+        drafts_written.send(sender=Deal, deal_ids=[d.pk for d in deals])
     return deals
 
 
@@ -1076,6 +1079,10 @@ def company_merge(*, survivor: Company, others: list[Company]) -> Company:
         if not survivor.country and other.country:
             survivor.country = other.country
             survivor.save(update_fields=["country", "updated_at"])
+        if not survivor.lei_id and other.lei_id:
+            survivor.lei_id = other.lei_id
+            survivor.save(update_fields=["lei", "updated_at"])
+        company_merging.send(sender=Company, survivor=survivor, other=other)
         other.delete()
     deals_refresh_counts(deal_ids=deals_naming(model=Company, pks=[survivor.pk]))
     return survivor

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "deals",
     "sources",
+    "screening",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-facet-totals": {"task": "deals.tasks.facet_totals_refresh", "schedule": float(FACET_TOTALS_REFRESH)},
     "requeue-stuck-articles": {"task": "sources.tasks.articles_requeue_stuck", "schedule": 300.0},
 }
+# Sanctions lists beat reloads daily where the network allows: "name=format=URL" entries, comma-separated
+# (docs/screening.md), e.g. "OpenSanctions sanctions=opensanctions-csv=https://data.opensanctions.org/...".
+SCREENING_REFRESH = [tuple(e.strip().split("=", 2)) for e in os.environ.get("SCREENING_REFRESH", "").split(",")
+                     if e.count("=") >= 2]  # fmt: skip
+if SCREENING_REFRESH:
+    CELERY_BEAT_SCHEDULE["refresh-screening-lists"] = {"task": "screening.tasks.lists_refresh", "schedule": 86400.0}
 if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT.")
 

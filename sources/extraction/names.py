@@ -26,6 +26,22 @@ _TRAIL_RE = re.compile(r"(?:^|(?<=[\s,.(]))(?:" + "|".join(re.escape(f) for f in
 _SA_RE = re.compile(r"(?<=[가-힣])(?<![공회본지상])사$")
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name with its legal forms dropped, as ``normalize_name`` drops them; for matching
+    that needs word boundaries (the sanctions screening indexes each distinctive word)."""
+    s = unicodedata.normalize("NFKC", name or "").casefold().strip()
+    s = s.replace("(주)", " ").replace("㈜", " ").replace("(株)", " ").strip(" ,.")
+    for _ in range(3):
+        t = _TRAIL_RE.sub("", _LEAD_RE.sub("", s)).strip(" ,.")
+        if t == s or not t:
+            break
+        s = t
+    words = [w for w in re.split(r"[\s\W_]+", s) if w]
+    if words and len("".join(words)) > 2:
+        words[-1] = _SA_RE.sub("", words[-1])
+    return [w for w in words if w]
+
+
 def normalize_name(name: str) -> str:
     """A key for comparing names: NFKC, casefolded, legal forms and punctuation dropped."""
     s = unicodedata.normalize("NFKC", name or "").casefold().strip()

@@ -18,7 +18,7 @@ def _ko_table() -> dict[str, str]:
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="makemessages needs GNU gettext (apt-get install gettext)")
 def test_every_string_marked_for_translation_in_the_code_has_a_korean_entry(tmp_path):
     # makemessages on a copy: the check sees today's code, not the last committed catalogue.
-    for name in ("deals", "sources", "templates", "tracker", "manage.py"):
+    for name in ("deals", "sources", "screening", "templates", "tracker", "manage.py"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
     (tmp_path / "locale").mkdir()
