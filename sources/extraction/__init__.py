@@ -19,10 +19,10 @@ from .decode import decode
 from .entities import EntityFinder
 from .errors import ExtractionError
 from .frames import MAX_DEAL_SENTENCES, MAX_SENTENCE_CHARS, Frame, build_frames, cancellations, deal_spans, sentences_of
-from .learned import Context, Decider, decide, shipped
+from .learned import Context, Decider, country_mentions, decide, shipped
 from .rates import to_usd
 
-VERSION = "2026.12.07.1"
+VERSION = "2026.12.07.2"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # The cleaned text read for deals. The longest of the 64 real pages is ~2,000 bytes and a long
 # feature runs to ~30,000 characters: 60,000 keeps every real article whole and bounds the cost.
@@ -130,7 +130,7 @@ def read_text(text: str, *, html: bool = False, budget: Budget | None = None) ->
         wide = finder.widen(rest)
     companies = [e for e in entities if e.kind == "company"] + wide
     bodies = [e for e in entities if e.kind == "government"]
-    context = Context(body, language, body_start, sentences, frames, companies, bodies)
+    context = Context(body, language, body_start, sentences, frames, companies, bodies, country_mentions(body))
     return Reading(cleaned.title, body, language, published, body_start, entities, frames, context)
 
 

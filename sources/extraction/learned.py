@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .frames import Frame, Sentence
 
 MODEL_PATH = Path(__file__).with_name("model.json")
-KINDS = ("party", "body", "deal")
+KINDS = ("party", "body", "deal", "country")
 
 _SCRIPTS = (
     ("hangul", re.compile(r"[\uac00-\ud7a3]")),
@@ -68,6 +68,17 @@ class Context:
     # (``EntityFinder.widen``), and every public body.
     companies: list[Entity] = field(default_factory=list)
     bodies: list[Entity] = field(default_factory=list)
+    # Every country the text names: (ISO code, start, end).
+    countries: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def country_mentions(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in lx.country_regex().finditer(text):
+        code = lx.country_of(m.group(0))
+        if code:
+            out.append((code, m.start(), m.end()))
+    return out
 
 
 def _distance(e: Entity, f: Frame) -> int:
@@ -305,6 +316,62 @@ def deal_features(f: Frame, ctx: Context, party_probs: list[float]) -> dict[str,
     return out
 
 
+# A party's country from the shape of its name alone: the script only one country writes, or a
+# legal form of one country's company law.
+_SCRIPT_HOME = {"hangul": "KR", "kana": "JP", "cyrillic": "RU"}
+_FORM_HOME = [
+    (re.compile(r"㈜|\(주\)|주식회사"), "KR"), (re.compile(r"株式会社|\(株\)"), "JP"),
+    (re.compile(r"有限公司|集团|股份"), "CN"), (re.compile(r"\b(?:ООО|ОАО|ЗАО|ПАО|АО)\b"), "RU"),
+    (re.compile(r"\bGmbH\b|\bAG\b|\bKG\b"), "DE"), (re.compile(r"\bAB\b"), "SE"), (re.compile(r"\bOyj?\b"), "FI"),
+    (re.compile(r"\bPvt\b|\bPrivate Limited\b"), "IN"), (re.compile(r"\b[BN]\.V\.?"), "NL"),
+    (re.compile(r"\bS\.p\.A\.?|\bS\.r\.l\.?"), "IT"), (re.compile(r"\bPte\b"), "SG"), (re.compile(r"\bPty\b"), "AU"),
+    (re.compile(r"\b(?:Inc|LLC|Corp)\b"), "US"), (re.compile(r"\b(?:PLC|plc)\b"), "GB"),
+]  # fmt: skip
+_LANGUAGE_HOME = {"ko": "KR", "ja": "JP", "zh": "CN", "ru": "RU", "de": "DE"}
+
+
+def country_candidates(e: Entity, f: Frame, ctx: Context) -> list[tuple[str, dict[str, float]]]:
+    """The countries a party might be of (the rules' own, the countries the text names, the one its
+    name's script or legal form implies, the article's home), each with the features the country
+    model reads. The model picks one or none."""
+    counts: dict[str, int] = {}
+    for code, _, _ in ctx.countries:
+        counts[code] = counts.get(code, 0) + 1
+    dominant = max(counts, key=lambda c: (counts[c], c)) if counts else None
+    by_script = _SCRIPT_HOME.get(_script(e.name))
+    by_form = next((code for rx, code in _FORM_HOME if rx.search(" ".join(e.forms()))), None)
+    home = _LANGUAGE_HOME.get(ctx.language)
+    bodies = {g.country for g in f.government if g.country}
+    codes = set(counts) | {c for c in (e.country, by_script, by_form, home) if c}
+    sentences = [s for s in ctx.sentences if any(_in(sp, s) for sp in e.spans)]
+    out = []
+    for code in sorted(codes):
+        mentions = [(a, b) for c, a, b in ctx.countries if c == code]
+        dist = min((min(abs(a - sb), abs(sa - b)) for a, b in mentions for sa, sb in e.spans), default=10**6)
+        before = any(0 <= sa - b <= 40 for a, b in mentions for sa, _ in e.spans)
+        features = {
+            f"lang={ctx.language}": 1.0,
+            "rule": float(code == e.country and not e.country_guessed),
+            "rule_guessed": float(code == e.country and e.country_guessed),
+            "rule_other": float(bool(e.country) and code != e.country),
+            "mentions": math.log1p(counts.get(code, 0)) / math.log1p(20),
+            "dominant": float(code == dominant),
+            "distance": min(math.log1p(dist) / math.log1p(5000), 1.0),
+            "just_before": float(before),
+            "same_sentence": float(any(_in((a, b), s) for a, b in mentions for s in sentences)),
+            "script": float(code == by_script),
+            "script_other": float(by_script is not None and code != by_script),
+            "form": float(code == by_form),
+            "form_other": float(by_form is not None and code != by_form),
+            "home": float(code == home),
+            "home_kr": float(code == "KR"),  # the product's own country: Korean news leaves it implied
+            "body_country": float(code in bodies),
+            "latin_name": float(_script(e.name) == "latin"),
+        }
+        out.append((code, features))
+    return out
+
+
 # -- the model ---------------------------------------------------------------------------------
 @dataclass
 class Logistic:
@@ -420,5 +487,16 @@ def decide(frames: list[Frame], ctx: Context, decider: Decider) -> list[tuple[Fr
         p_deal = decider.probability("deal", deal_features(f, ctx, probs))
         if decider.keeps("deal", p_deal):
             kept.sort(key=lambda c: (c not in f.companies, min(a for a, _ in c.spans)))
+            if "country" in decider.models:
+                kept = [_with_country(c, f, ctx, decider) for c in kept]
             out.append((replace(f, companies=kept, government=kept_bodies), p_deal))
     return out
+
+
+def _with_country(e: Entity, f: Frame, ctx: Context, decider: Decider) -> Entity:
+    """The candidate with the country the country model prefers (or none, if it is sure of none);
+    a copy, so the reading stays as the rules left it."""
+    scored = [(decider.probability("country", x), code) for code, x in country_candidates(e, f, ctx)]
+    p, code = max(scored, default=(0.0, None))
+    country = code if code and decider.keeps("country", p) else None
+    return replace(e, country=country, country_guessed=False) if country != e.country else e

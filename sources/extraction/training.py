@@ -26,7 +26,16 @@ from typing import Any
 from . import Reading, assemble, read_text
 from .clean import looks_like_html
 from .decode import decode
-from .learned import Context, Decider, Logistic, body_features, deal_features, frame_candidates, party_features
+from .learned import (
+    Context,
+    Decider,
+    Logistic,
+    body_features,
+    country_candidates,
+    deal_features,
+    frame_candidates,
+    party_features,
+)  # fmt: skip
 from .names import normalize_name
 
 FOLDS = 5
@@ -34,9 +43,10 @@ FOLDS = 5
 # C in {0.5, 2} and thresholds in {0.25, 0.35, 0.45}: docs/extraction.md). Recall first: a party
 # is dropped only when the model is fairly sure it is none. The deal model never drops a frame
 # the rules found (every threshold above 0.1 lost more real deals than it removed false ones);
-# it gives the draft's confidence.
-_C = {"party": 0.5, "body": 0.5, "deal": 0.5}
-THRESHOLDS = {"party": 0.35, "body": 0.35, "deal": 0.1}
+# it gives the draft's confidence. The country model picks a party's country among those the
+# text names and its name implies (threshold from {0.2, 0.3, 0.45}).
+_C = {"party": 0.5, "body": 0.5, "deal": 0.5, "country": 0.5}
+THRESHOLDS = {"party": 0.35, "body": 0.35, "deal": 0.1, "country": 0.45}
 
 
 @dataclass
@@ -181,6 +191,30 @@ class Rows:
             self.page_weight.append(weight)
 
 
+def _gold_countries(gold: dict[str, Any]) -> list[tuple[list[str], str]]:
+    return [([normalize_name(n) for n in p.get("names", [])], p["country"].upper())
+            for d in gold.get("deals") or [] for p in d.get("parties", []) if p.get("country")]  # fmt: skip
+
+
+def _country_rows(pages: list[Page]) -> Rows:
+    """(party, country) pairs for every candidate that names a gold party whose country is known."""
+    rows = Rows()
+    for i, page in enumerate(pages):
+        reading = page.read()
+        if reading is None:
+            continue
+        known = _gold_countries(page.gold)
+        ctx = reading.context
+        for f, companies, _ in frame_candidates(ctx):
+            for c in companies:
+                country = next((code for names, code in known if _matches(c.forms(), names)), None)
+                if country is None:
+                    continue
+                for code, x in country_candidates(c, f, ctx):
+                    rows.add(x, int(code == country), i, page.weight)
+    return rows
+
+
 def _candidate_rows(pages: list[Page]) -> tuple[Rows, Rows]:
     parties, bodies = Rows(), Rows()
     for i, page in enumerate(pages):
@@ -293,6 +327,10 @@ def train(pages: list[Page], *, version: str = "") -> Decider:
             return oof_party[key]
         return party.probability(x) if party else 1.0
 
+    country = _fit(_country_rows(pages), _C["country"])
+    if country is not None:
+        country.threshold = THRESHOLDS["country"]
+        models["country"] = country
     deals = _deal_rows(pages, party_probability, threshold)
     deal = _fit(deals, _C["deal"])
     if deal is not None:
