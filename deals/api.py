@@ -18,8 +18,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from .export import COLUMNS, MULTI_VALUED, SEPARATOR, export_dicts
 from .filters import DealFilterSet
-from .models import CompanyAlias, Deal, DealParty, GovernmentInvolvement, Programme, ReviewStatus
-from .selectors import public_deals
+from .models import CompanyAlias, Deal, Programme, ReviewStatus
+from .selectors import company_public_deals, programme_public_deals, public_deals
 
 _TYPES = {"id": serializers.IntegerField, "signed_on": serializers.DateField}
 
@@ -111,8 +111,7 @@ class CompanySerializer(serializers.Serializer):
 
     @extend_schema_field(DealRef(many=True))
     def get_deals(self, obj) -> list[dict]:
-        deals = list({p.deal_id: p.deal for p in obj.public_parties}.values())
-        return DealRef(deals, many=True).data
+        return DealRef(obj.public_deals, many=True).data
 
 
 class CompanyDetail(ApiView, generics.RetrieveAPIView):
@@ -124,21 +123,17 @@ class CompanyDetail(ApiView, generics.RetrieveAPIView):
         from django.http import Http404
 
         company = super().get_object()
-        if not company.public_parties:
+        # The page's selector: a party or the joint venture a deal creates, one row a deal.
+        company.public_deals = list(company_public_deals(company.pk).only(*DealRef.Meta.fields))
+        if not company.public_deals:
             raise Http404("No approved deal names this company.")  # its name may come from a draft only
         return company
 
     def get_queryset(self):
         from .models import Company
 
-        parties = (
-            DealParty.objects.filter(deal__review_status=ReviewStatus.APPROVED)
-            .select_related("deal")
-            .order_by("-deal__signed_on", "-deal_id")
-        )
         return Company.objects.prefetch_related(
             Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True), to_attr="accepted_aliases"),
-            Prefetch("deal_parties", queryset=parties, to_attr="public_parties"),
         )
 
 
@@ -150,9 +145,7 @@ class ProgrammeSerializer(serializers.Serializer):
 
     @extend_schema_field(DealRef(many=True))
     def get_deals(self, obj) -> list[dict]:
-        involvements = GovernmentInvolvement.objects.filter(programme=obj, deal__review_status=ReviewStatus.APPROVED)
-        deals = {g.deal_id: g.deal for g in involvements.select_related("deal").order_by("-deal__signed_on")}
-        return DealRef(list(deals.values()), many=True).data
+        return DealRef(obj.public_deals, many=True).data
 
 
 class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
@@ -164,8 +157,8 @@ class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
         from django.http import Http404
 
         programme = super().get_object()
-        public = GovernmentInvolvement.objects.filter(programme=programme, deal__review_status=ReviewStatus.APPROVED)
-        if not public.exists():
+        programme.public_deals = list(programme_public_deals(programme.pk).only(*DealRef.Meta.fields))
+        if not programme.public_deals:
             raise Http404("No approved deal names this programme.")
         return programme
 

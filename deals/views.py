@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -129,11 +129,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accepted_aliases = Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True))
     company = get_object_or_404(Company.objects.prefetch_related(accepted_aliases), pk=pk)
     deals = list(
-        Deal.objects.filter(review_status=ReviewStatus.APPROVED)
-        .filter(Q(parties__company=company) | Q(joint_venture__company=company))
-        .distinct()
-        .order_by(*SORTS["-date"])
-        .prefetch_related(Prefetch("parties", queryset=DealParty.objects.filter(company=company)), "kinds")
+        selectors.company_public_deals(company.pk).prefetch_related(
+            Prefetch("parties", queryset=DealParty.objects.filter(company=company)), "kinds"
+        )
     )
     if not deals:
         raise Http404("No approved deal names this company.")  # its name may come from a draft only
@@ -152,12 +150,14 @@ SCRIPT_LABELS = {"Latin": _("Latin letters"), "Hangul": _("Hangul"), "Han": _("C
 @require_safe
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("body"), pk=pk)
-    deals = public_deals().filter(government__programme=programme).distinct()
-    if not deals.exists():
+    # The page shows each deal's title, date, stage and USD: no parties, amounts or kinds to fetch.
+    deals = list(selectors.programme_public_deals(programme.pk).only(
+        "id", "title", "signed_on", "lifecycle", "usd_total"
+    ))  # fmt: skip
+    if not deals:
         raise Http404("No approved deal names this programme.")
-    context = {"programme": programme, "deals": deals, "funnel": charts.programme_funnel(
-        Deal.objects.filter(review_status=ReviewStatus.APPROVED, government__programme=programme).distinct()
-    )}  # fmt: skip
+    context = {"programme": programme, "deals": deals,
+               "funnel": charts.programme_funnel(selectors.programme_public_deals(programme.pk))}  # fmt: skip
     return render(request, "deals/programme_detail.html", context)
 
 
