@@ -11,6 +11,7 @@ Anonymous clients are throttled (`API_ANON_RATE`, through the shared cache).
 """
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, pagination, serializers
@@ -20,6 +21,8 @@ from .export import COLUMNS, MULTI_VALUED, SEPARATOR, export_dicts
 from .filters import DealFilterSet
 from .models import CompanyAlias, Deal, Programme, ReviewStatus
 from .selectors import company_public_deals, programme_public_deals, public_deals
+
+PROGRAMME_DEALS_SHOWN = 50
 
 _TYPES = {"id": serializers.IntegerField, "signed_on": serializers.DateField}
 
@@ -141,11 +144,18 @@ class ProgrammeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     body = serializers.CharField(source="body.name", allow_null=True)
-    deals = serializers.SerializerMethodField(help_text="Approved deals the programme brokered")
+    deal_count = serializers.IntegerField(help_text="How many approved deals the programme took part in")
+    deals = serializers.SerializerMethodField(
+        help_text=f"The newest {PROGRAMME_DEALS_SHOWN} of them; all of them, paged: `deals_url`"
+    )
+    deals_url = serializers.SerializerMethodField(help_text="The deal list filtered by this programme")
 
     @extend_schema_field(DealRef(many=True))
     def get_deals(self, obj) -> list[dict]:
         return DealRef(obj.public_deals, many=True).data
+
+    def get_deals_url(self, obj) -> str:
+        return f"{reverse('api-deals')}?programme={obj.pk}"
 
 
 class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
@@ -157,9 +167,13 @@ class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
         from django.http import Http404
 
         programme = super().get_object()
-        programme.public_deals = list(programme_public_deals(programme.pk).only(*DealRef.Meta.fields))
+        # Bounded: a programme's deals grow with the table (3,000 at a million deals)
+        deals = programme_public_deals(programme.pk)
+        programme.public_deals = list(deals.only(*DealRef.Meta.fields)[:PROGRAMME_DEALS_SHOWN])
         if not programme.public_deals:
             raise Http404("No approved deal names this programme.")
+        shown = len(programme.public_deals)
+        programme.deal_count = shown if shown < PROGRAMME_DEALS_SHOWN else deals.count()
         return programme
 
     def get_queryset(self):

@@ -167,3 +167,20 @@ def test_the_programme_page_and_api_run_a_fixed_number_of_queries(client, progra
         assert client.get(f"/programmes/{programme.pk}/").status_code == 200
     with django_assert_num_queries(2):
         assert client.get(f"/api/programmes/{programme.pk}/").status_code == 200
+
+
+def test_a_programme_page_and_api_show_only_the_newest_deals_and_link_to_all_of_them(client, programme, monkeypatch):
+    from deals import api, views
+
+    programme, deals = programme
+    monkeypatch.setattr(views, "PROGRAMME_DEALS_SHOWN", 2)
+    monkeypatch.setattr(api, "PROGRAMME_DEALS_SHOWN", 2)
+    html = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert page_ids(html) == [deals[2].pk, deals[1].pk]
+    assert f'href="/deals/?programme={programme.pk}">All 3 deals in the listing</a>' in html
+    data = client.get(f"/api/programmes/{programme.pk}/").json()
+    assert [d["id"] for d in data["deals"]] == [deals[2].pk, deals[1].pk]
+    assert data["deal_count"] == 3 == direct_count(DIRECT_PROGRAMME_COUNT, programme.pk)
+    assert data["deals_url"] == f"/api/deals/?programme={programme.pk}"
+    listed = client.get(data["deals_url"]).json()["results"]
+    assert sorted(d["id"] for d in listed) == sorted(d.pk for d in deals)
