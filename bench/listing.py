@@ -199,7 +199,7 @@ def run(client: Client, raw, cases: list[tuple[str, str]], runs: int, out: list[
         over = p95 - s95
         flag = "" if over <= SLACK_MS else " !"
         queries = f"{len(replay.statements)}" + (f"+{replay.skipped}" if replay.skipped else "")
-        ratio = f"{p50 / s50:6.1f}" if s50 else f"{'-':>6}"  # a cached page sends no SQL
+        ratio = f"{p50 / s50:6.1f}" if replay.statements else f"{'-':>6}"  # a cached page sends no SQL
         print(f"{name:<46} {p50:7.1f} {p95:7.1f} {s50:7.1f} {s95:7.1f} {ratio} "
               f"{over:6.1f}{flag:2} {queries:>5}  {plan}", flush=True)  # fmt: skip
         out.append({"case": name, "url": url, "p50": p50, "p95": p95, "sql_p50": s50, "sql_p95": s95,
