@@ -241,6 +241,14 @@ def company_public_deals(company_id: int) -> QuerySet[Deal]:
 
 def programme_public_deals(programme_id: int) -> QuerySet[Deal]:
     """The approved deals a government programme took part in, newest first, one row a deal: an
-    ``IN`` of its involvements (one index probe) rather than a join that needs DISTINCT."""
-    involved = GovernmentInvolvement.objects.filter(programme_id=programme_id).order_by().values("deal_id")
-    return Deal.objects.filter(review_status=ReviewStatus.APPROVED, id__in=involved).order_by(*NEWEST_FIRST)
+    ``IN`` of its involvements rather than a join that needs DISTINCT.
+
+    The involvements' deal ids are fetched first (one index probe, one query): as a subquery under
+    a ``LIMIT``, PostgreSQL walked the date index of every approved deal probing each for the
+    programme (0.7 s at a million deals for a programme with 3,000 of them)."""
+    involved = list(
+        GovernmentInvolvement.objects.filter(programme_id=programme_id).order_by().values_list("deal_id", flat=True)
+    )
+    return Deal.objects.filter(review_status=ReviewStatus.APPROVED, id__in=ids_parameter(involved)).order_by(
+        *NEWEST_FIRST
+    )

@@ -156,17 +156,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The newest deals only, each with its title, date, stage and USD (no parties, amounts or kinds to
     # fetch): a programme's deals grow with the table (3,000 at a million deals, 0.6 s of template
     # work); the funnel counts them all and the listing pages through them.
-    deals = list(
-        selectors.programme_public_deals(programme.pk).only("id", "title", "signed_on", "lifecycle", "usd_total")[
-            :PROGRAMME_DEALS_SHOWN
-        ]
-    )
+    public = selectors.programme_public_deals(programme.pk)
+    deals = list(public.only("id", "title", "signed_on", "lifecycle", "usd_total")[:PROGRAMME_DEALS_SHOWN])
     if not deals:
         raise Http404("No approved deal names this programme.")
     stages = dict(Lifecycle.choices)  # get_lifecycle_display() hashes the choices on every call
     for deal in deals:
         deal.lifecycle_label = stages.get(deal.lifecycle, deal.lifecycle)
-    funnel = charts.programme_funnel(selectors.programme_public_deals(programme.pk))
+    funnel = charts.programme_funnel(public)
     context = {"programme": programme, "deals": deals, "funnel": funnel, "total": funnel["steps"][0]["count"]}
     return render(request, "deals/programme_detail.html", context)
 
