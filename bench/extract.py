@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/extract.py [--repeat 100] [--dir eval-texts/real]
 
-Inputs: the real articles when rebuilt (eval-texts/real), else the dev corpus, else demo/articles.
+Inputs: the real articles when rebuilt (eval-texts/real), else the dev corpus (../shared/eval/dev).
+When neither is there, it stops with an error rather than measure something else: the four demo
+articles are no benchmark (pass ``--dir demo/articles`` to time them on purpose).
 Prints medians over --runs runs, each language analyser's load time (in a fresh process, so the
 first use is what is timed), and the peak resident memory with every analyser loaded.
 """
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -28,8 +31,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
-    folder = Path(a.dir) if Path(a.dir).exists() else ROOT / "demo" / "articles"
+    folder = Path(a.dir)
     inputs = [p.read_bytes() for p in sorted(folder.glob("*.txt")) + sorted(folder.glob("*.html"))]
+    if not inputs:
+        sys.exit(f"bench/extract.py: no articles in {folder} ({'empty' if folder.is_dir() else 'absent'}). Rebuild "
+                 f"eval-texts/real (../shared/eval/real/README.md) or make ../shared/eval/dev available, or pass "
+                 f"--dir explicitly; refusing to fall back to other inputs.")  # fmt: skip
+    one, five, fifteen = os.getloadavg()
+    print(f"host load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min) on {os.cpu_count()} cores")
+    load_times()
     import trafilatura
 
     texts = [decode(raw)[0] for raw in inputs]
@@ -77,6 +87,8 @@ def main() -> None:
             f"HTML pages only ({len(html)}): pipeline {hp:.1f}/s, trafilatura.extract {ht:.1f}/s, ratio {hp / ht:.2f}"
         )
     print(f"peak RSS:               {peak_mb:8.1f} MB")
+    one, five, fifteen = os.getloadavg()
+    print(f"host load average after: {one:.2f} / {five:.2f} / {fifteen:.2f}")
 
 
 LOAD_SNIPPETS = {
@@ -101,5 +113,4 @@ def load_times() -> None:
 
 
 if __name__ == "__main__":
-    load_times()
     main()

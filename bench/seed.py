@@ -169,6 +169,11 @@ def main() -> None:
         copy("deals_dealparty", ["deal_id", "company_id", "role"],
              (row for d in deal_rows for row in ((d[0], d[1], "investee"), (d[0], d[2], "investor"))))  # fmt: skip
         copy("deals_deal_kinds", ["deal_id", "dealkind_id"], ((d[0], k) for d in deal_rows for k in d[3]))
+        # A joint-venture deal creates a company, here one drawn from the others (no random draw, so
+        # the rest of the data stays what it was for a given --seed): companies are then parties of
+        # some deals and the joint venture of others, which the company page must both find.
+        copy("deals_jointventure", ["deal_id", "company_id", "location"],
+             ((d[0], d[0] * 7919 % n_companies + 1, "") for d in deal_rows if "joint_venture" in d[3]))  # fmt: skip
         copy("deals_deal_sectors", ["deal_id", "sector_id"],
              ((d[0], (d[0] * 7) % len(SECTORS) + 1) for d in deal_rows))  # fmt: skip
         copy("deals_amount", ["deal_id", "kind", "value", "currency", "estimated", "alternates", "original_text",
@@ -203,7 +208,8 @@ def main() -> None:
         copy("deals_evidence", ["deal_id", "article_id", "field", "start", '"end"', "text", "accepted"], evidence())
         cur.execute("SET session_replication_role = DEFAULT")
         for table in ["deals_company", "deals_companyalias", "deals_deal", "deals_dealparty", "deals_deal_kinds",
-                      "deals_deal_sectors", "deals_amount", "deals_governmentinvolvement", "sources_article",
+                      "deals_deal_sectors", "deals_amount", "deals_governmentinvolvement", "deals_jointventure",
+                      "sources_article",
                       "deals_dealsource", "deals_evidence", "deals_sector", "deals_governmentbody", "deals_programme"]:  # fmt: skip
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}")
         conn.commit()

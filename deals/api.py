@@ -13,6 +13,7 @@ Anonymous clients are throttled (`API_ANON_RATE`, through the shared cache).
 import re
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -32,13 +33,13 @@ from .models import (
     CompanyAlias,
     DatePrecision,
     Deal,
-    DealParty,
-    GovernmentInvolvement,
     Lifecycle,
     Programme,
     ReviewStatus,
 )
-from .selectors import public_deals
+from .selectors import company_public_deals, programme_public_deals, public_deals
+
+PROGRAMME_DEALS_SHOWN = 50
 
 _TYPES = {"id": serializers.IntegerField, "signed_on": serializers.DateField}
 # The only single-valued columns that may be empty (null); the others always hold a value.
@@ -185,8 +186,7 @@ class CompanySerializer(serializers.Serializer):
 
     @extend_schema_field(DealRef(many=True))
     def get_deals(self, obj) -> list[dict]:
-        deals = list({p.deal_id: p.deal for p in obj.public_parties}.values())
-        return DealRef(deals, many=True).data
+        return DealRef(obj.public_deals, many=True).data
 
 
 @extend_schema(responses={200: CompanySerializer, 404: NOT_FOUND, 429: THROTTLED})
@@ -197,21 +197,19 @@ class CompanyDetail(ApiView, generics.RetrieveAPIView):
 
     def get_object(self):
         company = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
-        if company is None or not company.public_parties:
+        if company is None:
+            raise not_found()
+        # The page's selector: a party or the joint venture a deal creates, one row a deal.
+        company.public_deals = list(company_public_deals(company.pk).only(*DealRef.Meta.fields))
+        if not company.public_deals:
             raise not_found()  # its name may come from a draft only: answered as an unknown id
         return company
 
     def get_queryset(self):
         from .models import Company
 
-        parties = (
-            DealParty.objects.filter(deal__review_status=ReviewStatus.APPROVED)
-            .select_related("deal")
-            .order_by("-deal__signed_on", "-deal_id")
-        )
         return Company.objects.prefetch_related(
             Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True), to_attr="accepted_aliases"),
-            Prefetch("deal_parties", queryset=parties, to_attr="public_parties"),
         )
 
 
@@ -219,13 +217,18 @@ class ProgrammeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     body = serializers.CharField(source="body.name", allow_null=True)
-    deals = serializers.SerializerMethodField(help_text="Approved deals the programme brokered")
+    deal_count = serializers.IntegerField(help_text="How many approved deals the programme took part in")
+    deals = serializers.SerializerMethodField(
+        help_text=f"The newest {PROGRAMME_DEALS_SHOWN} of them; all of them, paged: `deals_url`"
+    )
+    deals_url = serializers.SerializerMethodField(help_text="The deal list filtered by this programme")
 
     @extend_schema_field(DealRef(many=True))
     def get_deals(self, obj) -> list[dict]:
-        involvements = GovernmentInvolvement.objects.filter(programme=obj, deal__review_status=ReviewStatus.APPROVED)
-        deals = {g.deal_id: g.deal for g in involvements.select_related("deal").order_by("-deal__signed_on")}
-        return DealRef(list(deals.values()), many=True).data
+        return DealRef(obj.public_deals, many=True).data
+
+    def get_deals_url(self, obj) -> str:
+        return f"{reverse('api-deals')}?programme={obj.pk}"
 
 
 @extend_schema(responses={200: ProgrammeSerializer, 404: NOT_FOUND, 429: THROTTLED})
@@ -236,9 +239,15 @@ class ProgrammeDetail(ApiView, generics.RetrieveAPIView):
 
     def get_object(self):
         programme = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
-        public = GovernmentInvolvement.objects.filter(programme=programme, deal__review_status=ReviewStatus.APPROVED)
-        if programme is None or not public.exists():
+        if programme is None:
             raise not_found()
+        # Bounded: a programme's deals grow with the table (3,000 at a million deals)
+        deals = programme_public_deals(programme.pk)
+        programme.public_deals = list(deals.only(*DealRef.Meta.fields)[:PROGRAMME_DEALS_SHOWN])
+        if not programme.public_deals:
+            raise not_found()
+        shown = len(programme.public_deals)
+        programme.deal_count = shown if shown < PROGRAMME_DEALS_SHOWN else deals.count()
         return programme
 
     def get_queryset(self):

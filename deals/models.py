@@ -397,6 +397,11 @@ class Deal(models.Model):
                 condition=Q(review_status="approved"),
                 name="deal_approved_id_date_idx",
             ),  # fmt: skip
+            # The Atom feed: approved deals, newest decisions first, walked until 50 match its
+            # filters (without it, every approved deal was sorted: 0.36 s at 100k, linear in the table).
+            models.Index(
+                fields=["-reviewed_at", "-id"], condition=Q(review_status="approved"), name="deal_approved_reviewed_idx"
+            ),
         ]
         permissions = [("review_deal", _("Can approve, reject and merge deals"))]
 

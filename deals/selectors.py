@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from .models import (
@@ -19,6 +19,7 @@ from .models import (
     Evidence,
     GovernmentBody,
     GovernmentInvolvement,
+    JointVenture,
     Programme,
     ReviewStatus,
     Sector,  # fmt: skip
@@ -213,3 +214,41 @@ def ids_parameter(ids: list[int]) -> list[int] | RawSQL:
         # 5,000 ids, paid again by each query that carries them: the plan, the count, the page).
         return RawSQL("SELECT unnest(%s::bigint[])", ["{" + ",".join(str(int(i)) for i in ids) + "}"])
     return ids
+
+
+# The listing's default sort (deals.filters.SORTS["-date"]): deals of unknown date last.
+NEWEST_FIRST = (F("signed_on").desc(nulls_last=True), F("id").desc())
+
+
+def company_deal_ids(company_id: int) -> QuerySet:
+    """Ids of the deals a company takes part in, as a party or as the joint venture a deal creates.
+
+    A UNION of two index probes, for ``id IN (...)``: the same rows as a LEFT JOIN of parties and
+    joint ventures with an OR and DISTINCT, which PostgreSQL could answer only by hash-joining
+    every party row (1.7 s at a million deals, against 1-6 ms for this shape)."""
+    as_party = DealParty.objects.filter(company_id=company_id).order_by().values("deal_id")
+    as_venture = JointVenture.objects.filter(company_id=company_id).order_by().values("deal_id")
+    return as_party.union(as_venture)
+
+
+def company_public_deals(company_id: int) -> QuerySet[Deal]:
+    """The approved deals that name a company (as a party or as the joint venture), newest first,
+    one row a deal."""
+    return Deal.objects.filter(review_status=ReviewStatus.APPROVED, id__in=company_deal_ids(company_id)).order_by(
+        *NEWEST_FIRST
+    )
+
+
+def programme_public_deals(programme_id: int) -> QuerySet[Deal]:
+    """The approved deals a government programme took part in, newest first, one row a deal: an
+    ``IN`` of its involvements rather than a join that needs DISTINCT.
+
+    The involvements' deal ids are fetched first (one index probe, one query): as a subquery under
+    a ``LIMIT``, PostgreSQL walked the date index of every approved deal probing each for the
+    programme (0.7 s at a million deals for a programme with 3,000 of them)."""
+    involved = list(
+        GovernmentInvolvement.objects.filter(programme_id=programme_id).order_by().values_list("deal_id", flat=True)
+    )
+    return Deal.objects.filter(review_status=ReviewStatus.APPROVED, id__in=ids_parameter(involved)).order_by(
+        *NEWEST_FIRST
+    )

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,7 +22,7 @@ from . import charts, selectors
 from .export import copy_blocks, csv_rows, export_queryset, neutralize
 from .facets import NAMED, facet_choices, facet_counts
 from .filters import SORTS, DealFilterSet, country_choices, form_html
-from .models import Company, CompanyAlias, Deal, DealParty, Evidence, Programme, ReviewStatus
+from .models import Company, CompanyAlias, Deal, DealParty, Evidence, Lifecycle, Programme, ReviewStatus
 from .names import SCRIPTS, script_of
 from .pagination import EstimatedCountPaginator
 from .rows import fetch_rows, rows_html
@@ -129,11 +129,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accepted_aliases = Prefetch("aliases", queryset=CompanyAlias.objects.filter(accepted=True))
     company = get_object_or_404(Company.objects.prefetch_related(accepted_aliases), pk=pk)
     deals = list(
-        Deal.objects.filter(review_status=ReviewStatus.APPROVED)
-        .filter(Q(parties__company=company) | Q(joint_venture__company=company))
-        .distinct()
-        .order_by(*SORTS["-date"])
-        .prefetch_related(Prefetch("parties", queryset=DealParty.objects.filter(company=company)), "kinds")
+        selectors.company_public_deals(company.pk).prefetch_related(
+            Prefetch("parties", queryset=DealParty.objects.filter(company=company)), "kinds"
+        )
     )
     if not deals:
         raise Http404("No approved deal names this company.")  # its name may come from a draft only
@@ -149,15 +147,24 @@ SCRIPT_LABELS = {"Latin": _("Latin letters"), "Hangul": _("Hangul"), "Han": _("C
                  "Kana": _("Japanese"), "Cyrillic": _("Cyrillic"), "Other": _("Other scripts")}  # fmt: skip
 
 
+PROGRAMME_DEALS_SHOWN = 50
+
+
 @require_safe
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("body"), pk=pk)
-    deals = public_deals().filter(government__programme=programme).distinct()
-    if not deals.exists():
+    # The newest deals only, each with its title, date, stage and USD (no parties, amounts or kinds to
+    # fetch): a programme's deals grow with the table (3,000 at a million deals, 0.6 s of template
+    # work); the funnel counts them all and the listing pages through them.
+    public = selectors.programme_public_deals(programme.pk)
+    deals = list(public.only("id", "title", "signed_on", "lifecycle", "usd_total")[:PROGRAMME_DEALS_SHOWN])
+    if not deals:
         raise Http404("No approved deal names this programme.")
-    context = {"programme": programme, "deals": deals, "funnel": charts.programme_funnel(
-        Deal.objects.filter(review_status=ReviewStatus.APPROVED, government__programme=programme).distinct()
-    )}  # fmt: skip
+    stages = dict(Lifecycle.choices)  # get_lifecycle_display() hashes the choices on every call
+    for deal in deals:
+        deal.lifecycle_label = stages.get(deal.lifecycle, deal.lifecycle)
+    funnel = charts.programme_funnel(public)
+    context = {"programme": programme, "deals": deals, "funnel": funnel, "total": funnel["steps"][0]["count"]}
     return render(request, "deals/programme_detail.html", context)
 
 

@@ -55,6 +55,7 @@ KO = {
     "Each step counts the deals that reached it or a later one.": "각 단계는 그 단계 이상에 도달한 거래 수입니다.",
     "USD committed": "약정 금액(USD)",
     "Charts of this programme's deals": "이 사업의 거래 차트",
+    "All %(total)s deals in the listing": "목록에서 거래 %(total)s건 모두 보기",
     "Search": "검색",
     "Kind": "유형",
     "Status": "상태",

@@ -128,3 +128,17 @@ def test_an_approved_deal_that_is_rejected_later_leaves_the_api_and_feed(client,
     shown.save(update_fields=["review_status"])
     assert shown.pk not in [r["id"] for r in client.get("/api/deals/").json()["results"]]
     assert shown.title not in client.get("/deals/feed/").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_the_feed_walks_an_index_of_approved_deals_by_decision_instead_of_sorting_them_all(client, deals):
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/deals/feed/?investor_country=DE")
+    [sql] = [q["sql"] for q in ctx.captured_queries if 'ORDER BY "deals_deal"."reviewed_at" DESC' in q["sql"]]
+    with connection.cursor() as cur:
+        # As on a large table, where a sort of every approved deal is what the index saves
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "deal_approved_reviewed_idx" in plan and " Sort " not in f" {plan} ", plan
