@@ -7,6 +7,12 @@ When neither is there, it stops with an error rather than measure something else
 articles are no benchmark (pass ``--dir demo/articles`` to time them on purpose).
 Prints medians over --runs runs, each language analyser's load time (in a fresh process, so the
 first use is what is timed), and the peak resident memory with every analyser loaded.
+
+    .venv/bin/python bench/extract.py --noise /tmp/trafilatura/tests/eval
+
+``--noise DIR``: every page of a folder of ordinary web pages (trafilatura's 922 evaluation pages:
+``fetch`` the repository ``adbar/trafilatura`` and unpack its ``tests/eval``): how many crash, how
+many are refused with a reason, and how many are said to hold a deal (a false alarm on the desk).
 """
 
 import argparse
@@ -30,7 +36,11 @@ def main() -> None:
     ap.add_argument("--dir", default=str(real if real.exists() else ROOT.parent / "shared" / "eval" / "dev"))
     ap.add_argument("--repeat", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--noise", type=Path, help="a folder of ordinary web pages: crashes and false deals")
     a = ap.parse_args()
+    if a.noise:
+        noise(a.noise)
+        return
     folder = Path(a.dir)
     inputs = [p.read_bytes() for p in sorted(folder.glob("*.txt")) + sorted(folder.glob("*.html"))]
     if not inputs:
@@ -89,6 +99,39 @@ def main() -> None:
     print(f"peak RSS:               {peak_mb:8.1f} MB")
     one, five, fifteen = os.getloadavg()
     print(f"host load average after: {one:.2f} / {five:.2f} / {fifteen:.2f}")
+
+
+def noise(folder: Path) -> None:
+    from sources.extraction import ExtractionError
+
+    files = sorted(folder.glob("*.htm*")) + sorted(folder.glob("*.txt"))
+    if not files:
+        sys.exit(f"bench/extract.py --noise: no pages in {folder}")
+    one, five, fifteen = os.getloadavg()
+    print(f"host load average {one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} cores")
+    with_deal, refused, crashed, by_language = 0, 0, [], {}
+    t0 = time.perf_counter()
+    for f in files:
+        try:
+            result = extract(f.read_bytes())
+        except ExtractionError:
+            refused += 1
+            continue
+        except Exception as exc:  # a crash is what this counts
+            crashed.append(f"{f.name}: {type(exc).__name__}: {exc}")
+            continue
+        if result.deals:
+            with_deal += 1
+            by_language[result.language] = by_language.get(result.language, 0) + 1
+    took = time.perf_counter() - t0
+    print(f"{len(files)} pages in {took:.0f} s ({len(files) / took:.1f} pages/s, trafilatura's cleaning included)")
+    print(f"said to hold a deal: {with_deal} ({with_deal / len(files):.1%}) by language {by_language}")
+    print(f"refused with a reason: {refused}; crashed: {len(crashed)}")
+    for line in crashed[:20]:
+        print("  crash", line)
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if crashed:
+        sys.exit(1)
 
 
 LOAD_SNIPPETS = {

@@ -100,7 +100,7 @@ def test_the_shipped_model_finds_the_parties_and_no_word_that_is_none(case):
 
 def test_the_shipped_model_reads_general_features_only_never_a_name():
     data = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))
-    assert set(data["models"]) == {"party", "body", "deal"}
+    assert set(data["models"]) == {"party", "body", "deal", "country"}
     for model in data["models"].values():
         for feature in model["weights"]:
             # Feature names are the code's own identifiers (and the values of closed sets:
@@ -164,3 +164,18 @@ def test_cross_validation_predicts_every_page_with_a_model_that_did_not_see_it(m
     folds = training.folds_of(pages, 3)
     for k, names in enumerate(seen):
         assert names.isdisjoint({p.name for p, f in zip(pages, folds, strict=True) if f == k})
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("en-legal-forms-and-dateline", {"Hanbit Materials Co., Ltd.": "KR", "Nordvik Robotics AB": "SE"}),
+        ("de-legal-form", {"Grauwerk AG": "DE", "Hanbit Materials": "KR"}),
+        ("ko-legal-form", {"한빛소재": "KR", "뮐러테크사": "DE"}),
+        ("ru-legal-form-and-descriptor", {"Лунхай": "CN"}),
+    ],
+)
+def test_the_country_model_places_each_party_by_the_text_and_its_name(case, expected):
+    parties = {p["name"]: p["country"] for d in extract_text(CASES[case][0]).to_dict()["deals"] for p in d["parties"]}
+    for name, country in expected.items():
+        assert parties.get(name) == country, parties
