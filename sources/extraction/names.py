@@ -26,9 +26,8 @@ _TRAIL_RE = re.compile(r"(?:^|(?<=[\s,.(]))(?:" + "|".join(re.escape(f) for f in
 _SA_RE = re.compile(r"(?<=[가-힣])(?<![공회본지상])사$")
 
 
-def name_words(name: str) -> list[str]:
-    """The words of a name with its legal forms dropped, as ``normalize_name`` drops them; for matching
-    that needs word boundaries (the sanctions screening indexes each distinctive word)."""
+def _without_forms(name: str) -> str:
+    """NFKC, casefolded, with the legal forms that open or close the name dropped."""
     s = unicodedata.normalize("NFKC", name or "").casefold().strip()
     s = s.replace("(주)", " ").replace("㈜", " ").replace("(株)", " ").strip(" ,.")
     for _ in range(3):
@@ -36,7 +35,13 @@ def name_words(name: str) -> list[str]:
         if t == s or not t:
             break
         s = t
-    words = [w for w in re.split(r"[\s\W_]+", s) if w]
+    return s
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name with its legal forms dropped, as ``normalize_name`` drops them; for matching
+    that needs word boundaries (the sanctions screening indexes each distinctive word)."""
+    words = [w for w in re.split(r"[\s\W_]+", _without_forms(name)) if w]
     if words and len("".join(words)) > 2:
         words[-1] = _SA_RE.sub("", words[-1])
     return [w for w in words if w]
@@ -44,14 +49,7 @@ def name_words(name: str) -> list[str]:
 
 def normalize_name(name: str) -> str:
     """A key for comparing names: NFKC, casefolded, legal forms and punctuation dropped."""
-    s = unicodedata.normalize("NFKC", name or "").casefold().strip()
-    s = s.replace("(주)", " ").replace("㈜", " ").replace("(株)", " ").strip(" ,.")
-    for _ in range(3):
-        t = _TRAIL_RE.sub("", _LEAD_RE.sub("", s)).strip(" ,.")
-        if t == s or not t:
-            break
-        s = t
-    s = re.sub(r"[\s\W_]+", "", s)
+    s = re.sub(r"[\s\W_]+", "", _without_forms(name))
     if len(s) > 2:
         s = _SA_RE.sub("", s)
     return s

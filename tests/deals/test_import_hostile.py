@@ -4,10 +4,8 @@ run and the import refuse the same rows; no uploaded file is left behind."""
 
 import io
 import re
-import signal
 import tempfile
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from openpyxl import Workbook
 from deals import imports
 from deals.imports import SpreadsheetError, import_file
 from deals.models import Company, Deal
+from tests import guards
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +23,8 @@ HEADER = ["Title", "Investor", "Investee", "Date", "Amount", "Currency"]
 GOOD = ["Harbour deal", "Invented Werke AG", "가나다소재", "2024-01-02", "5000000", "USD"]
 
 
-@contextmanager
 def at_most(seconds: int):
-    """A guard, not a speed test: before the fix these files ran for 20 minutes and more."""
-
-    def expired(*_):
-        raise AssertionError(f"still reading after {seconds} s: the import is not bounded")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+    return guards.at_most(seconds, "still reading")
 
 
 def xlsx_bytes(rows: list[list], edit=None) -> bytes:

@@ -4,8 +4,6 @@ budget is counted in steps, or given so small that any machine is over it, and t
 a hang into a failure."""
 
 import random
-import signal
-from contextlib import contextmanager
 
 import pytest
 
@@ -13,24 +11,13 @@ from sources import extraction, services
 from sources.extraction import ExtractionError, extract, extract_text
 from sources.extraction.clean import clean_text
 from sources.models import ArticleStatus, Origin
+from tests import guards
 
 SYLLABLES = ["Vor", "Kel", "Mar", "Tin", "Bro", "Dal", "Zen", "Quo", "Pra", "Lum"]
 
 
-@contextmanager
 def at_most(seconds: int):
-    """A guard against the old behaviour (tens of minutes), not a speed assertion."""
-
-    def expired(*_):
-        raise AssertionError(f"still extracting after {seconds} s: the input is not bounded")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+    return guards.at_most(seconds, "still extracting")
 
 
 def company_sentences(n: int, digits: int = 0) -> str:
