@@ -254,7 +254,9 @@ NEGATED_RE = re.compile(
 )
 # A party leaving a deal ends it as surely as a cancellation: "has withdrawn from", "pulled out of".
 WITHDRAWN = (
-    r"\b(?:withdr[ae]wn?|withdrawing|withdrawal|pulled out|pulls out|exited|backed out)\b|철수|탈퇴|손을\s?뗐|"
+    # 철수 is also a given name ("김철수"): the word, then a verb or particle, not a surname before it
+    r"\b(?:withdr[ae]wn?|withdrawing|withdrawal|pulled out|pulls out|exited|backed out)\b|"
+    r"(?<![가-힣])(?:철수|탈퇴)(?:했|하였|하기로|한다|를|키로|\s?결정)|손을\s?뗐|"
     r"撤退|退出|離脱|вышл[аио]? из|выход\w* из|ausgestiegen|zurückgezogen"
 )
 CANCEL_RE = re.compile(
