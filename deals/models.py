@@ -95,6 +95,11 @@ class PartyRole(models.TextChoices):
     JV_PARENT = "jv_parent", _("JV parent")
 
 
+# The investing side of a deal: the "investor country" filter, its facet and the stats map all
+# read these roles (the investee, target, licensee and plain partners are the other side).
+INVESTOR_ROLES = (PartyRole.INVESTOR, PartyRole.ACQUIRER, PartyRole.LICENSOR, PartyRole.JV_PARENT)
+
+
 class AmountKind(models.TextChoices):
     INVESTMENT = "investment", _("Investment")
     UPFRONT = "upfront", _("Upfront payment")
