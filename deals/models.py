@@ -268,7 +268,7 @@ SECTOR_LABELS = {
 class Sector(models.Model):
     """A technology sector from the taxonomy (batteries, semiconductors, biotech ...)."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, allow_unicode=True)  # 반도체 is a slug of its own
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:

@@ -443,7 +443,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         if may("sectors"):
             sectors: dict[str, str] = {}
             for name in item.get("sectors", []):
-                sectors.setdefault(slugify(name)[:50] or "other", name)
+                sectors.setdefault(sector_slug(name), name)
             links.append(("sectors", "slug", [Sector(slug=k, name=n) for k, n in sectors.items()]))
         _m2m_write(deal, links, created=created)
         if may("parties"):
@@ -644,10 +644,18 @@ def proposal_reject(*, proposal: UpdateProposal, user: Any) -> UpdateProposal:
     return p
 
 
-def _sector(name: str) -> Sector:
-    from django.utils.text import slugify
+def sector_slug(name: str) -> str:
+    """The sector's key: its name slugified in any script. ``slugify`` without ``allow_unicode``
+    turns 화학, 반도체 and 바이오 all into "", which made every Korean sector one sector; a name
+    with no letter or digit at all gets a key from its hash rather than a shared one."""
+    slug = slugify(name, allow_unicode=True)[:50].strip("-_")
+    if slug:
+        return slug
+    return "sector-" + hashlib.sha256(normalize_name(name).encode() or name.encode()).hexdigest()[:12]
 
-    sector, _ = Sector.objects.get_or_create(slug=slugify(name)[:50] or "other", defaults={"name": name})
+
+def _sector(name: str) -> Sector:
+    sector, _ = Sector.objects.get_or_create(slug=sector_slug(name), defaults={"name": name})
     return sector
 
 
