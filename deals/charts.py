@@ -80,7 +80,6 @@ def table(columns: list[tuple[str, Any]], rows: list[list[Any]]) -> dict[str, An
     }
 
 
-
 # A deal of several kinds is stacked once, under the first of its kinds in this order (the
 # order of the Kind filter), so that the stacks of a year add up to that year's deals.
 KIND_ORDER = list(DealKindCode.values)

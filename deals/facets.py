@@ -56,9 +56,7 @@ COUNTERS: dict[str, Callable[[QuerySet], dict[str, int]]] = {
     "investor_country": lambda ids: _grouped(
         DealParty.objects.filter(deal_id__in=ids, role__in=INVESTOR_ROLES), "company__country", distinct=True
     ),
-    "party_country": lambda ids: _grouped(
-        DealParty.objects.filter(deal_id__in=ids), "company__country", distinct=True
-    ),
+    "party_country": lambda ids: _grouped(DealParty.objects.filter(deal_id__in=ids), "company__country", distinct=True),
     "destination_country": _on_deals("destination_country"),
     "sector": lambda ids: _grouped(Deal.sectors.through.objects.filter(deal_id__in=ids), "sector_id"),
     "programme": lambda ids: _grouped(

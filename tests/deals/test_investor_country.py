@@ -1,12 +1,11 @@
-""""Investor country" is the investing side's country; "any party's country" is its own filter."""
+"""The "investor country" filter is the investing side's country; "any party's country" is its own filter."""
 
 import re
 
 import feedparser
 import pytest
 
-INVESTOR_ROLES = ("investor", "acquirer", "licensor", "jv_parent")
-from deals.models import Company, Deal, DealParty, ReviewStatus
+from deals.models import INVESTOR_ROLES, Company, Deal, DealParty, ReviewStatus
 from deals.services import deals_refresh_counts
 from tests.deals.test_facets import options
 from tests.deals.test_views import make_deal
