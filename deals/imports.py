@@ -601,14 +601,14 @@ class _Writer:
     @staticmethod
     def _amount(a: dict, signed_on: dt.date | None) -> Amount:
         if "usd" in a:
-            usd, rate_on, source = a["usd"], a["rate_date"], "as imported"
+            usd, rate_on, source, r = a["usd"], a["rate_date"], "as imported", None
             rate = (usd / a["value"]).quantize(Decimal("0.0000000001")) if a["value"] else None
         else:
             usd, r, _ = to_usd(a["value"], a["currency"], signed_on)
             rate, rate_on, source = (r.usd_per_unit, r.date, r.source) if r else (None, None, "")
         return Amount(value=a["value"], currency=a["currency"], original_text=a["text"][:300],
                       usd_value=usd if rate is not None else None, usd_rate=rate, usd_rate_date=rate_on,
-                      usd_rate_source=source)  # fmt: skip
+                      usd_rate_source=source, usd_provisional=bool(r and r.provisional))  # fmt: skip
 
 
 def _source_article(ref: str):

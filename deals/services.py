@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,7 @@ from .models import (
     DealStage,
     DecidedBy,
     Evidence,
+    ExchangeRate,
     GovernmentBody,
     GovernmentBodyAlias,
     GovernmentInvolvement,
@@ -686,6 +688,7 @@ def _amount_rows(amounts: list[dict[str, Any]], rate_day: dt.date | None) -> lis
             original_text=(primary.get("text") or "")[:300],
             usd_value=usd if rate else None, usd_rate=rate.usd_per_unit if rate else None,
             usd_rate_date=rate.date if rate else None, usd_rate_source=rate.source if rate else "",
+            usd_provisional=bool(rate and rate.provisional),
         ))  # fmt: skip
     return rows
 
@@ -695,7 +698,7 @@ def _amount_key(a: Amount) -> tuple:
     cents, rate = Decimal("0.01"), Decimal("0.0000000001")
     return (Decimal(a.value).quantize(cents), a.currency, a.estimated, a.alternates, a.original_text,
             a.usd_value and Decimal(a.usd_value).quantize(cents), a.usd_rate and Decimal(a.usd_rate).quantize(rate),
-            a.usd_rate_date, a.usd_rate_source)  # fmt: skip
+            a.usd_rate_date, a.usd_rate_source, a.usd_provisional)  # fmt: skip
 
 
 def _amounts_replace(deal: Deal, rows: list[Amount], *, created: bool = False, reason: str | None = None) -> bool:
@@ -1014,5 +1017,47 @@ def deal_amounts_revalue(*, deal: Deal) -> None:
         amount.usd_rate = rate.usd_per_unit if rate else None
         amount.usd_rate_date = rate.date if rate else None
         amount.usd_rate_source = rate.source if rate else ""
-        amount.save(update_fields=["usd_value", "usd_rate", "usd_rate_date", "usd_rate_source"])
+        amount.usd_provisional = bool(rate and rate.provisional)
+        amount.save(update_fields=["usd_value", "usd_rate", "usd_rate_date", "usd_rate_source", "usd_provisional"])
     deal_refresh_counts(deal=deal)
+
+
+def amounts_revalue_provisional() -> tuple[int, int]:
+    """Revalue every amount whose USD value used a provisional rate (its date lay after the last
+    known fixing), deal by deal, each in its own transaction. Returns (revalued, still provisional)."""
+    deal_ids = list(Amount.objects.filter(usd_provisional=True).values_list("deal_id", flat=True).distinct())
+    before = Amount.objects.filter(usd_provisional=True).count()
+    for deal_id in deal_ids:
+        deal_amounts_revalue(deal=Deal(pk=deal_id))
+    after = Amount.objects.filter(usd_provisional=True).count()
+    return before - after, after
+
+
+@dataclass
+class RatesLoaded:
+    rows: int
+    first: dt.date
+    last: dt.date
+    revalued: int
+    provisional: int
+
+
+def exchange_rates_load(*, fixings: list[Any], source: str, progress: Any = None) -> RatesLoaded:
+    """Make these ECB fixings (``deals.rates.parse_history``) the rates of the days they cover, in
+    one transaction: the rows of those days are replaced, so a re-load changes nothing and a
+    corrected file wins. Then amounts valued at a provisional rate are revalued."""
+    from .rates import batches, rates_changed
+
+    first, last = min(f.day for f in fixings), max(f.day for f in fixings)
+    with transaction.atomic():
+        ExchangeRate.objects.filter(day__gte=first, day__lte=last).delete()
+        for batch in batches(fixings, 5000):
+            ExchangeRate.objects.bulk_create(
+                [ExchangeRate(day=f.day, currency=f.currency, per_eur=f.per_eur, source=source[:300]) for f in batch]
+            )
+            if progress:
+                progress(len(batch))
+        rates_changed()
+    rates_changed()  # again after the commit: a process that read the old rows meanwhile re-reads
+    revalued, provisional = amounts_revalue_provisional()
+    return RatesLoaded(len(fixings), first, last, revalued, provisional)
