@@ -298,8 +298,8 @@ class DealKind(models.Model):
         return str(DealKindCode(self.code).label) if self.code in DealKindCode.values else self.code
 
 
-JOINED_FIELDS = [f"joined_{c}" for c in ("kinds", "parties", "amounts", "usd", "rate_dates", "government", "sectors",
-                                          "sources")]  # fmt: skip
+JOINED_FIELDS = [f"joined_{c}" for c in ("kinds", "parties", "stakes", "amounts", "usd", "rate_dates", "government",
+                                          "sectors", "sources")]  # fmt: skip
 
 
 class Deal(models.Model):
@@ -333,6 +333,7 @@ class Deal(models.Model):
     # --check` compares them with the rows.
     joined_kinds = models.TextField(null=True, editable=False)
     joined_parties = models.TextField(null=True, editable=False)
+    joined_stakes = models.TextField(null=True, editable=False)
     joined_amounts = models.TextField(null=True, editable=False)
     joined_usd = models.TextField(null=True, editable=False)
     joined_rate_dates = models.TextField(null=True, editable=False)

@@ -454,7 +454,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             for company, party in zip(companies, item.get("parties", []), strict=True):
                 if company.pk not in known:
                     known.add(company.pk)
-                    parties.append(DealParty(deal=deal, company=company, role=party.get("role", "partner")))
+                    parties.append(DealParty(deal=deal, company=company, role=party.get("role", "partner"),
+                                             stake_percent=_stake(party.get("stake"))))  # fmt: skip
             if parties:
                 rows_bulk_create(DealParty, parties, reason)
         if may("joint_venture") and jv_company:
@@ -497,6 +498,15 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         if deal is not None:
             deals.append(deal)
     return deals
+
+
+def _stake(value: Any) -> Decimal | None:
+    """A party's stake from the extractor ("49"), when it is a percentage the column can hold."""
+    try:
+        stake = Decimal(str(value)).quantize(Decimal("0.01")) if value not in (None, "") else None
+    except (ArithmeticError, ValueError):
+        return None
+    return stake if stake is not None and 0 <= stake <= 100 else None
 
 
 def _key_companies(item: dict[str, Any], companies: list[Company]) -> list[Company]:

@@ -53,3 +53,11 @@ def own_words(amount) -> str:
     ):
         return ""
     return amount.original_text
+
+
+@register.filter
+def percent(value) -> str:
+    """A stake as people write it: 51, 49.5 (not 51.00 or 49.50)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
