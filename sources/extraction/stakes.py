@@ -57,12 +57,12 @@ def _stake_percents(sentence: str, offset: int) -> list[tuple[int, int, Decimal]
     changed = True
     while changed:
         changed = False
-        anchors = cues + [(candidates[i][0], candidates[i][1]) for i in accepted]
+        anchors = [(cs, ce, CUE_WINDOW) for cs, ce in cues]
+        anchors += [(candidates[i][0], candidates[i][1], LIST_WINDOW) for i in accepted]
         for i, (s, e, _) in enumerate(candidates):
             if i in accepted:
                 continue
-            limit = [CUE_WINDOW] * len(cues) + [LIST_WINDOW] * len(accepted)
-            if any(abs(s - ae) <= w or abs(as_ - e) <= w for (as_, ae), w in zip(anchors, limit, strict=True)):
+            if any(abs(s - ae) <= w or abs(as_ - e) <= w for as_, ae, w in anchors):
                 accepted.add(i)
                 changed = True
     return [(offset + s, offset + e, v) for i, (s, e, v) in enumerate(candidates) if i in accepted]
