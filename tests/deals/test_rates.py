@@ -162,3 +162,16 @@ def test_the_weekly_task_logs_a_network_failure_and_keeps_the_rates(settings, ca
     assert "no new ECB rates" in caplog.text
     assert ExchangeRate.objects.count() == len(DAYS) * 3
     assert Amount.objects.count() == 0
+
+
+def test_a_provisional_amount_counts_in_usd_filters_and_totals(client):
+    from deals.services import deal_approve
+
+    deal = krw_deal(DAYS[10])
+    deal_approve(deal=deal, user=None)
+    usd = deal.amounts.get().usd_value
+    assert Deal.objects.get(pk=deal.pk).usd_total == usd
+    api = client.get(f"/api/deals/?usd_min={int(usd) - 1}").json()["results"]
+    assert [r["id"] for r in api] == [deal.pk]
+    page = client.get(f"/deals/{deal.pk}/").content.decode()
+    assert "provisional: the latest ECB reference rate" in page
