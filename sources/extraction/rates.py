@@ -139,9 +139,6 @@ def use_table(table: RateTable | None) -> None:
     _lookup.cache_clear()
 
 
-def installed_version() -> str | None:
-    return _installed.version() if _installed is not None else None
-
 
 def _per_eur(table: RateTable, currency: str, on: dt.date) -> tuple[dt.date, Decimal] | None:
     if currency == "EUR":
