@@ -139,7 +139,6 @@ def use_table(table: RateTable | None) -> None:
     _lookup.cache_clear()
 
 
-
 def _per_eur(table: RateTable, currency: str, on: dt.date) -> tuple[dt.date, Decimal] | None:
     if currency == "EUR":
         return on, Decimal(1)
