@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import worldmap
-from .models import Deal, DealKindCode, DealParty, GovernmentInvolvement, Lifecycle, Sector
+from .models import INVESTOR_ROLES, Deal, DealKindCode, DealParty, GovernmentInvolvement, Lifecycle, Sector
 from .templatetags.money import money
 
 TOP = 15
@@ -79,8 +79,6 @@ def table(columns: list[tuple[str, Any]], rows: list[list[Any]]) -> dict[str, An
         "rows": [[{"value": _cents(v), "text": _text(v)} for v in row] for row in rows],
     }
 
-
-INVESTOR_ROLES = ("investor", "acquirer", "licensor", "jv_parent")
 
 # A deal of several kinds is stacked once, under the first of its kinds in this order (the
 # order of the Kind filter), so that the stacks of a year add up to that year's deals.

@@ -47,6 +47,16 @@ def _text(field: str) -> Cast:
     return Cast(field, output_field=CharField())
 
 
+class _Percent(Func):
+    """A stake as people write it: 51, 49.5 (not 51.00). SQLite stores 51.00 as the integer 51."""
+
+    output_field = TextField()
+    template = "CAST(%(expressions)s AS TEXT)"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="trim_scale(%(expressions)s)::text", **extra_context)
+
+
 # The multi-valued columns' definition: each joins a deal's rows into one '; '-separated text.
 # Computing them per deal at export time cost eight index probes a row (~14k rows/s at 1M deals);
 # the services store them on the deal (``Deal.joined_*``) in the transaction that writes the rows,
@@ -68,6 +78,14 @@ JOINED: dict[str, tuple[str, Subquery]] = {
             ),
         ),
     ),  # fmt: skip
+    "stakes": (
+        "Stakes: party name (percent)",
+        _joined(
+            DealParty,
+            Concat("company__name", Value(" ("), _Percent("stake_percent"), Value("%)"), output_field=TextField()),
+            stake_percent__isnull=False,
+        ),
+    ),
     "amounts": (
         "Amounts in original currency",
         _joined(Amount, Concat(_text("value"), Value(" "), "currency", output_field=TextField())),
@@ -108,6 +126,7 @@ COLUMNS: list[tuple[str, str, Any]] = [
     ("signed_on", "Signing date", F("signed_on")),
     ("date_precision", "Precision of the signing date", F("date_precision")),
     _stored("parties"),
+    _stored("stakes"),
     ("joint_venture", "Joint venture created", F("joint_venture__company__name")),
     _stored("amounts"),
     _stored("usd"),

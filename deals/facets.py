@@ -23,6 +23,7 @@ from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
 from .models import (
+    INVESTOR_ROLES,
     SECTOR_LABELS,
     Deal,
     DealParty,
@@ -53,8 +54,9 @@ COUNTERS: dict[str, Callable[[QuerySet], dict[str, int]]] = {
     "kind": lambda ids: _grouped(Deal.kinds.through.objects.filter(deal_id__in=ids), "dealkind_id"),
     "lifecycle": _on_deals("lifecycle"),
     "investor_country": lambda ids: _grouped(
-        DealParty.objects.filter(deal_id__in=ids), "company__country", distinct=True
+        DealParty.objects.filter(deal_id__in=ids, role__in=INVESTOR_ROLES), "company__country", distinct=True
     ),
+    "party_country": lambda ids: _grouped(DealParty.objects.filter(deal_id__in=ids), "company__country", distinct=True),
     "destination_country": _on_deals("destination_country"),
     "sector": lambda ids: _grouped(Deal.sectors.through.objects.filter(deal_id__in=ids), "sector_id"),
     "programme": lambda ids: _grouped(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import (
+    INVESTOR_ROLES,
     SOURCE_LANGUAGES,
     Deal,
     DealKindCode,
@@ -173,6 +174,9 @@ class DealFilterSet(django_filters.FilterSet):
     investor_country = django_filters.ChoiceFilter(
         label=_("Investor country"), choices=country_choices, method="by_investor_country", widget=FastSelect
     )
+    party_country = django_filters.ChoiceFilter(
+        label=_("Any party's country"), choices=country_choices, method="by_party_country", widget=FastSelect
+    )
     destination_country = django_filters.ChoiceFilter(
         label=_("Destination"), choices=country_choices, widget=FastSelect
     )
@@ -208,6 +212,10 @@ class DealFilterSet(django_filters.FilterSet):
         return queryset.filter(id__in=Deal.kinds.through.objects.filter(dealkind_id=value).values("deal_id"))
 
     def by_investor_country(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
+        investors = DealParty.objects.filter(company__country=value, role__in=INVESTOR_ROLES)
+        return queryset.filter(id__in=investors.values("deal_id"))
+
+    def by_party_country(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
         return queryset.filter(id__in=DealParty.objects.filter(company__country=value).values("deal_id"))
 
     def by_sector(self, queryset: QuerySet[Deal], name: str, value: Sector) -> QuerySet[Deal]:

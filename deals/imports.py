@@ -39,7 +39,7 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -74,6 +74,7 @@ from .models import (
     PartyRole,  # fmt: skip
     ReviewStatus,
 )
+from .rates import rates_refresh
 
 BATCH = 200
 HEADER_SCAN_ROWS = 10
@@ -628,7 +629,7 @@ def amount_columns(a: dict, signed_on: dt.date | None) -> dict[str, Any]:
     """The Amount columns for one parsed amount: its USD value and the rate, as imported or from
     the reference rates. One definition for the validation and the writer."""
     if "usd" in a:
-        usd, rate_on, source = a["usd"], a["rate_date"], "as imported"
+        usd, rate_on, source, r = a["usd"], a["rate_date"], "as imported", None
         try:
             rate = (usd / a["value"]).quantize(Decimal("0.0000000001")) if a["value"] else None
         except InvalidOperation:
@@ -638,7 +639,7 @@ def amount_columns(a: dict, signed_on: dt.date | None) -> dict[str, Any]:
         rate, rate_on, source = (r.usd_per_unit, r.date, r.source) if r else (None, None, "")
     return {"value": a["value"], "currency": a["currency"], "original_text": a["text"][:300],
             "usd_value": usd if rate is not None else None, "usd_rate": rate, "usd_rate_date": rate_on,
-            "usd_rate_source": source}  # fmt: skip
+            "usd_rate_source": source, "usd_provisional": bool(r and r.provisional)}  # fmt: skip
 
 
 def validate_row(data: dict) -> None:
@@ -674,6 +675,47 @@ def validate_row(data: dict) -> None:
         if row["usd_value"] is not None:
             _fits(row["usd_value"], USD_TOTAL_DIGITS, "USD value")
             _fits(row["usd_rate"], RATE_DIGITS, "rate to USD")
+
+
+_HANGUL = re.compile(r"[가-힣]")
+_COUNTERPARTY_ROLES = (PartyRole.INVESTEE, PartyRole.TARGET, PartyRole.LICENSEE, PartyRole.PARTNER)
+
+
+def infer_row(data: dict, *, korean_sheet: bool, columns: Iterable[str] = ()) -> dict:
+    """What a row implies without stating it, as the extractor infers it from an article. Roles a
+    sheet states (a ``parties`` column, as the export writes) are taken at their word, so that an
+    export imports back as it was:
+
+    - a joint venture (its kind, or a JV name given) whose parties come from the investor and
+      investee columns has JV parents, not an investor and an investee, and a joint-venture
+      record: the JV named, or named after its parents;
+    - in a Korean-language sheet a counterparty named in Hangul with no country is Korean;
+    - with no destination given, the destination is the one country of the counterparties (the
+      investee, target, licensee, partner), else in a Korean-language sheet Korea when a party is
+      Korean, else the JV's place when it names a known city.
+    """
+    columns = set(columns)
+    parties = data["parties"]
+    for p in parties:
+        if korean_sheet and not p["country"] and p["role"] in _COUNTERPARTY_ROLES and _HANGUL.search(p["name"]):
+            p["country"] = "KR"
+    if ("joint_venture" in data["kinds"] or data["joint_venture"]) and "parties" not in columns:
+        if "joint_venture" not in data["kinds"]:
+            data["kinds"].append("joint_venture")
+        for p in parties:
+            if p["role"] in (PartyRole.INVESTOR, PartyRole.INVESTEE):
+                p["role"] = PartyRole.JV_PARENT
+        if not data["joint_venture"] and len(parties) >= 2:
+            data["joint_venture"] = f"{' – '.join(p['name'] for p in parties[:3])} joint venture"[:255]
+    if not data["destination"]:
+        counterparties = {p["country"] for p in parties if p["role"] in _COUNTERPARTY_ROLES and p["country"]}
+        if len(counterparties) == 1:
+            data["destination"] = counterparties.pop()
+        elif korean_sheet and any(p["country"] == "KR" for p in parties):
+            data["destination"] = "KR"
+        elif data["joint_venture"] and data["place"]:
+            data["destination"] = lx.city_country(data["place"]) or ""
+    return data
 
 
 def row_key(data: dict) -> str:
@@ -723,6 +765,7 @@ def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run:
     import, the batches before it are written, and importing the file again adds the rest."""
     limits = limits or Limits.from_settings()
     report = Report(file=name or path.name)
+    rates_refresh()  # amounts convert at the database's ECB rates (manage.py rates_update)
     writer = _Writer(user=user, approve=approve, provenance_file=report.file, decided_by=decided_by)
     deadline = time.monotonic() + limits.max_seconds
     for table in read_table(path, limits, report.file):
@@ -731,6 +774,7 @@ def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run:
         units = {j: unit_of(table.headers[j]) for j, f in columns.items() if f == "amounts"}
         if not dry_run:
             remember(table.headers, columns)
+        korean_sheet = any(_HANGUL.search(h or "") for h in table.headers)
         batch: list[tuple[int, str, dict]] = []
         for number, values, formulas in table.rows:
             if time.monotonic() > deadline:
@@ -748,7 +792,9 @@ def import_file(path: Path, *, user: Any = None, approve: bool = False, dry_run:
             if not data:
                 continue  # an empty row
             report.rows += 1
-            batch.append((number, row_key(data), data))
+            key = row_key(data)  # before inference: a file imported before it still re-imports as unchanged
+            infer_row(data, korean_sheet=korean_sheet, columns=columns.values())
+            batch.append((number, key, data))
             if len(batch) >= BATCH:
                 writer.write(table.sheet, batch, report, dry_run)
                 batch = []
@@ -815,7 +861,7 @@ class _Writer:
         deals, plans = [], []
         for number, key, data in rows:
             parties = [(self.company(p["name"], p["country"], False)[0], p["role"]) for p in data["parties"]]
-            jv = self.company(data["joint_venture"], "", False)[0] if data["joint_venture"] else None
+            jv = self.company(data["joint_venture"], data["destination"], False)[0] if data["joint_venture"] else None
             amounts = [self._amount(a, data["signed_on"]) for a in data["amounts"]]
             usd = [a.usd_value for a in amounts if a.usd_value is not None]
             title = data["title"] or deal_title([c.name for c, _ in parties], jv.name if jv else None, data["kinds"])
@@ -842,7 +888,7 @@ class _Writer:
                     seen_companies.add(company.pk)
                     party_rows.append(DealParty(deal=deal, company=company, role=role))
             if jv:
-                jv_rows.append((JointVenture(deal=deal, company=jv), [c for c, _ in parties]))
+                jv_rows.append((JointVenture(deal=deal, company=jv, location=data["place"]), [c for c, _ in parties]))
             kind_rows += [
                 Deal.kinds.through(deal=deal, dealkind=self.kinds[k]) for k in data["kinds"] if k in self.kinds
             ]

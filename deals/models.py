@@ -95,6 +95,11 @@ class PartyRole(models.TextChoices):
     JV_PARENT = "jv_parent", _("JV parent")
 
 
+# The investing side of a deal: the "investor country" filter, its facet and the stats map all
+# read these roles (the investee, target, licensee and plain partners are the other side).
+INVESTOR_ROLES = (PartyRole.INVESTOR, PartyRole.ACQUIRER, PartyRole.LICENSOR, PartyRole.JV_PARENT)
+
+
 class AmountKind(models.TextChoices):
     INVESTMENT = "investment", _("Investment")
     UPFRONT = "upfront", _("Upfront payment")
@@ -268,7 +273,7 @@ SECTOR_LABELS = {
 class Sector(models.Model):
     """A technology sector from the taxonomy (batteries, semiconductors, biotech ...)."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, allow_unicode=True)  # 반도체 is a slug of its own
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -298,8 +303,8 @@ class DealKind(models.Model):
         return str(DealKindCode(self.code).label) if self.code in DealKindCode.values else self.code
 
 
-JOINED_FIELDS = [f"joined_{c}" for c in ("kinds", "parties", "amounts", "usd", "rate_dates", "government", "sectors",
-                                          "sources")]  # fmt: skip
+JOINED_FIELDS = [f"joined_{c}" for c in ("kinds", "parties", "stakes", "amounts", "usd", "rate_dates", "government",
+                                          "sectors", "sources")]  # fmt: skip
 
 
 class Deal(models.Model):
@@ -333,6 +338,7 @@ class Deal(models.Model):
     # --check` compares them with the rows.
     joined_kinds = models.TextField(null=True, editable=False)
     joined_parties = models.TextField(null=True, editable=False)
+    joined_stakes = models.TextField(null=True, editable=False)
     joined_amounts = models.TextField(null=True, editable=False)
     joined_usd = models.TextField(null=True, editable=False)
     joined_rate_dates = models.TextField(null=True, editable=False)
@@ -472,6 +478,9 @@ class Amount(models.Model):
     usd_rate = models.DecimalField(_("rate to USD"), max_digits=20, decimal_places=10, null=True, blank=True)
     usd_rate_date = models.DateField(_("rate date"), null=True, blank=True)
     usd_rate_source = models.CharField(_("rate source"), max_length=60, blank=True)
+    # The date lies after the last known fixing: the USD value uses the latest rate before it and
+    # is revalued when newer rates arrive (``manage.py rates_update``, ``amounts_revalue_provisional``).
+    usd_provisional = models.BooleanField(_("provisional rate"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -490,6 +499,31 @@ class Amount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} {self.currency}"
+
+
+class ExchangeRate(models.Model):
+    """One ECB reference fixing: how many units of ``currency`` one euro bought on ``day``.
+
+    Loaded by ``manage.py rates_update`` from the ECB history file; the money conversion
+    (``sources.extraction.rates``) reads it from memory, filled by ``deals.rates.rates_refresh``."""
+
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. USD, KRW"))
+    per_eur = models.DecimalField(_("units per euro"), max_digits=20, decimal_places=6)
+    source = models.CharField(_("source"), max_length=300, help_text=_("The file or address the rate was read from."))
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "day"], name="exchange_rate_unique_day"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="exchange_rate_currency_iso4217"),
+            models.CheckConstraint(condition=Q(per_eur__gt=0), name="exchange_rate_positive"),
+        ]
+        indexes = [models.Index(fields=["day"], name="exchange_rate_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} 1 EUR = {self.per_eur} {self.currency}"
 
 
 class GovernmentInvolvement(models.Model):

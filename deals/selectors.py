@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
+from sources.extraction.lexicon import KIND_RES
+
 from .models import (
     Amount,
     CompanyAlias,
@@ -18,6 +20,7 @@ from .models import (
     DealParty,
     Evidence,
     GovernmentBody,
+    GovernmentBodyAlias,
     GovernmentInvolvement,
     JointVenture,
     Programme,
@@ -167,8 +170,11 @@ def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]
 
     A reviewer who deleted a wrong party or retyped an amount made the extractor's quote for it
     stale: it stays in the history, not on the public page. A party's quote stays while it names
-    a current party (or the joint venture), an amount's while it holds a current amount's text;
-    a field the reviewer set by hand keeps no other quote.
+    a current party (or the joint venture), an amount's while it holds a current amount's text.
+    A reviewer's edit of a list removes the quotes of the values removed, not of those that stayed:
+    after a government row is deleted, a government quote stays while it names a remaining body or
+    programme; after a kind is unticked, a kind quote stays while it states a remaining kind (합작법인
+    of a deal that is still a joint venture). Any other field the reviewer set by hand keeps no quote.
     """
     human = set(deal.human_set_fields or [])
     companies = [p.company_id for p in deal.parties.all()]
@@ -181,6 +187,8 @@ def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]
     names |= {normalize_name(p.company.name) for p in deal.parties.all()}
     names.discard("")
     amounts = {(a.value, a.currency) for a in deal.amounts.all()}
+    bodies = _government_names(deal) if "government" in human else set()
+    kinds = [KIND_RES[k.code] for k in deal.kinds.all() if k.code in KIND_RES] if "kinds" in human else []
     kept = []
     for e in evidence:
         if e.field in ("parties", "joint_venture"):
@@ -190,10 +198,28 @@ def evidence_current(deal: Deal, evidence: Iterable[Evidence]) -> list[Evidence]
         elif e.field == "amounts" and "amounts" in human:
             if not quotes_an_amount(e.text, amounts):
                 continue
+        elif e.field == "government" and "government" in human:
+            text = normalize_name(e.text)
+            if not any(n in text for n in bodies):
+                continue
+        elif e.field == "kinds" and "kinds" in human:
+            if not any(rx.search(e.text or "") for rx in kinds):
+                continue
         elif e.field in human:
             continue
         kept.append(e)
     return kept
+
+
+def _government_names(deal: Deal) -> set[str]:
+    """Every name (all aliases) of the deal's remaining government bodies and programmes."""
+    rows = list(deal.government.all())
+    body_ids = [g.body_id for g in rows if g.body_id]
+    names = set(GovernmentBodyAlias.objects.filter(body_id__in=body_ids).values_list("normalized", flat=True))
+    names |= {normalize_name(g.body.name) for g in rows if g.body_id}
+    names |= {normalize_name(g.programme.name) for g in rows if g.programme_id}
+    names.discard("")
+    return names
 
 
 def quotes_an_amount(text: str, amounts: set[tuple[Any, str]]) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ from .models import (
     DealStage,
     DecidedBy,
     Evidence,
+    ExchangeRate,
     GovernmentBody,
     GovernmentBodyAlias,
     GovernmentInvolvement,
@@ -52,6 +54,7 @@ from .models import (
     UpdateProposal,
 )  # fmt: skip
 from .names import normalize_name
+from .rates import rates_refresh
 from .selectors import choices_changed
 from .signals import company_merging, drafts_written
 
@@ -443,6 +446,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     included.
     """
     result = _without_nul(result)  # PostgreSQL's text and jsonb refuse NUL, the extractor's input may hold one
+    if any(a.get("currency") != "USD" for d in result.get("deals", []) for a in d.get("amounts") or []):
+        rates_refresh()  # the database's ECB rates, read before converting (the extractor reads no database)
     deals: list[Deal] = []
     published = article.published_on
     unnamed_seen = 0
@@ -544,7 +549,7 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
         if may("sectors"):
             sectors: dict[str, str] = {}
             for name in item.get("sectors", []):
-                sectors.setdefault(slugify(name)[:50] or "other", name)
+                sectors.setdefault(sector_slug(name), name)
             links.append(("sectors", "slug", [Sector(slug=k, name=n) for k, n in sectors.items()]))
         _m2m_write(deal, links, created=created)
         if may("parties"):
@@ -553,7 +558,8 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
             for company, party in zip(companies, item.get("parties", []), strict=True):
                 if company.pk not in known:
                     known.add(company.pk)
-                    parties.append(DealParty(deal=deal, company=company, role=party.get("role", "partner")))
+                    parties.append(DealParty(deal=deal, company=company, role=party.get("role", "partner"),
+                                             stake_percent=_stake(party.get("stake"))))  # fmt: skip
             if parties:
                 rows_bulk_create(DealParty, parties, reason)
         if may("joint_venture") and jv_company:
@@ -598,6 +604,15 @@ def draft_upsert(*, article: Any, result: dict[str, Any]) -> list[Deal]:
     if deals:
         drafts_written.send(sender=Deal, deal_ids=[d.pk for d in deals])
     return deals
+
+
+def _stake(value: Any) -> Decimal | None:
+    """A party's stake from the extractor ("49"), when it is a percentage the column can hold."""
+    try:
+        stake = Decimal(str(value)).quantize(Decimal("0.01")) if value not in (None, "") else None
+    except (ArithmeticError, ValueError):
+        return None
+    return stake if stake is not None and 0 <= stake <= 100 else None
 
 
 def _key_companies(item: dict[str, Any], companies: list[Company]) -> list[Company]:
@@ -751,10 +766,18 @@ def proposal_reject(*, proposal: UpdateProposal, user: Any) -> UpdateProposal:
     return p
 
 
-def _sector(name: str) -> Sector:
-    from django.utils.text import slugify
+def sector_slug(name: str) -> str:
+    """The sector's key: its name slugified in any script. ``slugify`` without ``allow_unicode``
+    turns 화학, 반도체 and 바이오 all into "", which made every Korean sector one sector; a name
+    with no letter or digit at all gets a key from its hash rather than a shared one."""
+    slug = slugify(name, allow_unicode=True)[:50].strip("-_")
+    if slug:
+        return slug
+    return "sector-" + hashlib.sha256(normalize_name(name).encode() or name.encode()).hexdigest()[:12]
 
-    sector, _ = Sector.objects.get_or_create(slug=slugify(name)[:50] or "other", defaults={"name": name})
+
+def _sector(name: str) -> Sector:
+    sector, _ = Sector.objects.get_or_create(slug=sector_slug(name), defaults={"name": name})
     return sector
 
 
@@ -785,6 +808,7 @@ def _amount_rows(amounts: list[dict[str, Any]], rate_day: dt.date | None) -> lis
             original_text=(primary.get("text") or "")[:300],
             usd_value=usd if rate else None, usd_rate=rate.usd_per_unit if rate else None,
             usd_rate_date=rate.date if rate else None, usd_rate_source=rate.source if rate else "",
+            usd_provisional=bool(rate and rate.provisional),
         ))  # fmt: skip
     return rows
 
@@ -794,7 +818,7 @@ def _amount_key(a: Amount) -> tuple:
     cents, rate = Decimal("0.01"), Decimal("0.0000000001")
     return (Decimal(a.value).quantize(cents), a.currency, a.estimated, a.alternates, a.original_text,
             a.usd_value and Decimal(a.usd_value).quantize(cents), a.usd_rate and Decimal(a.usd_rate).quantize(rate),
-            a.usd_rate_date, a.usd_rate_source)  # fmt: skip
+            a.usd_rate_date, a.usd_rate_source, a.usd_provisional)  # fmt: skip
 
 
 def _amounts_replace(deal: Deal, rows: list[Amount], *, created: bool = False, reason: str | None = None) -> bool:
@@ -1118,6 +1142,7 @@ def body_merge(*, survivor: GovernmentBody, others: list[GovernmentBody]) -> Gov
 def deal_amounts_revalue(*, deal: Deal) -> None:
     """After a reviewer edits amounts: every amount gets its USD value at the deal's date again
     (the published date when the signing date is unknown), and the listing total follows."""
+    rates_refresh()
     deal = Deal.objects.get(pk=deal.pk)
     rate_day = deal.signed_on or (
         DealSource.objects.filter(deal=deal, article__published_on__isnull=False)
@@ -1133,5 +1158,46 @@ def deal_amounts_revalue(*, deal: Deal) -> None:
         amount.usd_rate = rate.usd_per_unit if rate else None
         amount.usd_rate_date = rate.date if rate else None
         amount.usd_rate_source = rate.source if rate else ""
-        amount.save(update_fields=["usd_value", "usd_rate", "usd_rate_date", "usd_rate_source"])
+        amount.usd_provisional = bool(rate and rate.provisional)
+        amount.save(update_fields=["usd_value", "usd_rate", "usd_rate_date", "usd_rate_source", "usd_provisional"])
     deal_refresh_counts(deal=deal)
+
+
+def amounts_revalue_provisional() -> tuple[int, int]:
+    """Revalue every amount whose USD value used a provisional rate (its date lay after the last
+    known fixing), deal by deal, each in its own transaction. Returns (revalued, still provisional)."""
+    deal_ids = list(Amount.objects.filter(usd_provisional=True).values_list("deal_id", flat=True).distinct())
+    before = Amount.objects.filter(usd_provisional=True).count()
+    for deal_id in deal_ids:
+        deal_amounts_revalue(deal=Deal(pk=deal_id))
+    after = Amount.objects.filter(usd_provisional=True).count()
+    return before - after, after
+
+
+@dataclass
+class RatesLoaded:
+    rows: int
+    first: dt.date
+    last: dt.date
+    revalued: int
+    provisional: int
+
+
+def exchange_rates_load(*, fixings: list[Any], source: str, progress: Any = None) -> RatesLoaded:
+    """Make these ECB fixings (``deals.rates.parse_history``) the rates of the days they cover, in
+    one transaction: the rows of those days are replaced, so a re-load changes nothing and a
+    corrected file wins. Then amounts valued at a provisional rate are revalued."""
+    from .rates import batches, rates_changed
+
+    first, last = min(f.day for f in fixings), max(f.day for f in fixings)
+    with transaction.atomic():
+        ExchangeRate.objects.filter(day__gte=first, day__lte=last).delete()
+        for batch in batches(fixings, 5000):
+            ExchangeRate.objects.bulk_create(
+                [ExchangeRate(day=f.day, currency=f.currency, per_eur=f.per_eur, source=source[:300]) for f in batch]
+            )
+            if progress:
+                progress(len(batch))
+    rates_changed()  # after the commit: a process must not read the old rows under the new stamp
+    revalued, provisional = amounts_revalue_provisional()
+    return RatesLoaded(len(fixings), first, last, revalued, provisional)

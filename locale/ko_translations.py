@@ -527,4 +527,15 @@ KO = {
     "Decision": "결정",
     "Approve despite the open strong match (second confirmation)": "미해결 강한 일치에도 승인 (재확인)",
     "Legal Entity Identifier": "법인식별기호(LEI)",
+    # figures (issue 27): any party's country, stakes, database exchange rates
+    "Any party's country": "당사자 국가(전체)",
+    "stake": "지분",
+    "provisional: the latest ECB reference rate, of %(day)s": "잠정: 최근 ECB 기준환율(%(day)s) 적용",
+    "provisional rate": "잠정 환율",
+    "exchange rate": "환율",
+    "exchange rates": "환율",
+    "day": "날짜",
+    "units per euro": "1유로당 단위",
+    "source": "출처",
+    "The file or address the rate was read from.": "환율을 읽어 온 파일 또는 주소입니다.",
 }

@@ -116,8 +116,10 @@ def _check(host: str, addresses: list[str], port: int = 443) -> None:
             raise FetchError(f"refused: {host} resolves to a private or reserved address ({ip})")
 
 
-def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False) -> Fetched:
-    """GET a page or feed, following at most FETCH_MAX_REDIRECTS checked redirects."""
+def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False,
+          accept_types: tuple[str, ...] = ()) -> Fetched:  # fmt: skip
+    """GET a page or feed (or a file of one of ``accept_types``), following at most
+    FETCH_MAX_REDIRECTS checked redirects."""
     max_bytes = max_bytes or settings.ARTICLE_MAX_BYTES
     timeout = urllib3.Timeout(connect=settings.FETCH_TIMEOUT_SECONDS, read=settings.FETCH_TIMEOUT_SECONDS)
     # One deadline for the whole fetch: the read timeout alone lets a page that sends a byte a
@@ -167,6 +169,7 @@ def fetch(url: str, *, max_bytes: int | None = None, accept_feeds: bool = False)
                     "text/xml",
                     "application/rdf+xml",
                 }
+            ok |= set(accept_types)
             if kind not in ok:
                 raise FetchError(f"refused: {url} is {kind}, not an article page")
             declared = resp.headers.get("Content-Length")

@@ -244,6 +244,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tracker")
 # them every FACET_TOTALS_REFRESH seconds; they expire after FACET_TOTALS_SECONDS without it.
 FACET_TOTALS_REFRESH = env_int("FACET_TOTALS_REFRESH", 300)
 FACET_TOTALS_SECONDS = env_int("FACET_TOTALS_SECONDS", 1800)
+# The ECB's reference-rate history, loaded by `manage.py rates_update` and by beat every
+# RATES_UPDATE_SECONDS (a week; 0: never, e.g. without network access).
+RATES_URL = os.environ.get("RATES_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip")
+RATES_UPDATE_SECONDS = env_int("RATES_UPDATE_SECONDS", 7 * 24 * 3600)
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "sources.tasks.feeds_poll_due", "schedule": 60.0},
     "refresh-facet-totals": {"task": "deals.tasks.facet_totals_refresh", "schedule": float(FACET_TOTALS_REFRESH)},
@@ -255,6 +259,9 @@ SCREENING_REFRESH = [tuple(e.strip().split("=", 2)) for e in os.environ.get("SCR
                      if e.count("=") >= 2]  # fmt: skip
 if SCREENING_REFRESH:
     CELERY_BEAT_SCHEDULE["refresh-screening-lists"] = {"task": "screening.tasks.lists_refresh", "schedule": 86400.0}
+if RATES_UPDATE_SECONDS and RATES_URL:
+    CELERY_BEAT_SCHEDULE["update-exchange-rates"] = {"task": "deals.tasks.rates_update",
+                                                     "schedule": float(RATES_UPDATE_SECONDS)}  # fmt: skip
 if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT.")
 

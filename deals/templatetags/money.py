@@ -34,6 +34,8 @@ def rate_note(amount) -> str:
             return _("USD unknown: the deal has no date to convert at")
         return _("USD unknown: no %(currency)s reference rate for that date") % {"currency": amount.currency}
     day = date_format(amount.usd_rate_date, "DATE_FORMAT") if amount.usd_rate_date else ""
+    if "ECB" in (amount.usd_rate_source or "") and amount.usd_provisional:
+        return _("provisional: the latest ECB reference rate, of %(day)s") % {"day": day}
     if "ECB" in (amount.usd_rate_source or ""):
         return _("ECB reference rate of %(day)s") % {"day": day}
     if amount.usd_rate_source == "implied by the article":
@@ -51,3 +53,11 @@ def own_words(amount) -> str:
     ):
         return ""
     return amount.original_text
+
+
+@register.filter
+def percent(value) -> str:
+    """A stake as people write it: 51, 49.5 (not 51.00 or 49.50)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"

@@ -21,8 +21,9 @@ from .errors import ExtractionError
 from .frames import MAX_DEAL_SENTENCES, MAX_SENTENCE_CHARS, Frame, build_frames, cancellations, deal_spans, sentences_of
 from .learned import Context, Decider, country_mentions, decide, shipped
 from .rates import to_usd
+from .stakes import find_stakes
 
-VERSION = "2026.12.07.2"
+VERSION = "2026.12.07.47"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # The cleaned text read for deals. The longest of the 64 real pages is ~2,000 bytes and a long
 # feature runs to ~30,000 characters: 60,000 keeps every real article whole and bounds the cost.
@@ -185,6 +186,9 @@ def _deal_dict(f: Frame, text: str, published: dt.date | None, language: str, de
         )
         evidence.append(_ev("parties", text, *c.spans[0]))
     _assign_roles(parties, f, text)
+    for stake in find_stakes(text, _with_next(f, text), [c.spans for c in f.companies]):
+        parties[stake.party]["stake"] = _num(stake.percent)
+        evidence.append(_ev("parties", text, stake.start, stake.end))
     destination = _destination(f)
     jv = None
     if f.jv:
@@ -286,6 +290,19 @@ def _assign_roles(parties: list[dict[str, Any]], f: Frame, text: str) -> None:
     if f.amounts and len(foreign) == 1:
         for p in parties:
             p["role"] = "investor" if p is foreign[0] else "investee"
+
+
+def _with_next(f: Frame, text: str) -> list[tuple[int, int]]:
+    """The frame's sentences and the one after each: the split of a joint venture's shares often
+    follows the sentence that reports it ("…설립한다. 지분은 51%와 49%다")."""
+    spans = [(s.start, s.end) for s in f.sentences]
+    following = []
+    for _, end in spans:
+        start = end + len(text[end : end + 300]) - len(text[end : end + 300].lstrip())
+        rest = text[start : start + 300]
+        cut = re.search(r"[.!?。！？](?:\s|$)|\n", rest)
+        following.append((start, start + (cut.end() if cut else len(rest))))
+    return sorted(set(spans + following))
 
 
 def _destination(f: Frame) -> str | None:
