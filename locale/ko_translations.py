@@ -432,4 +432,14 @@ KO = {
     "%(n)s deal without a signing date is left out of the charts by year": (
         "체결일이 없는 거래 %(n)s건은 연도별 차트에서 빠졌습니다"
     ),
+    # issue 27: screens
+    "any": "전체",
+    "Unnamed parties": "당사자 미상",
+    "changed": "변경",
+    "Reading the articles: this page follows them and links each draft as it appears.": (
+        "기사를 읽는 중입니다. 이 페이지가 진행 상황을 따라가며 초안이 생기는 대로 연결합니다."
+    ),
+    "Every article is read.": "모든 기사를 읽었습니다.",
+    "No news for a while: reload the page later.": "한동안 변화가 없습니다. 나중에 페이지를 새로 고치세요.",
+    "ids: up to %(n)d article ids, comma-separated": "ids: 쉼표로 구분한 기사 번호 최대 %(n)d개",
 }

@@ -92,6 +92,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # Content-Security-Policy: scripts only from our own origin (the admin's static files; the public
 # pages have none), no framing, no plugins. Inline styles stay allowed for the admin's widgets.
+# The filters' empty choice reads as a word, not as django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("any")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
