@@ -88,12 +88,12 @@ def test_an_upload_leads_to_the_draft_it_made(live_server, page, in_process_task
     page.click("#review-start a.addlink")  # "Upload articles" on the admin home
     page.set_input_files("input[type=file]", str(sorted(DEMO.glob("ko-*.txt"))[0]))
     page.click("input[type=submit]")
-    for _ in range(40):  # extraction runs after the response; the list shows its drafts once done
-        link = page.locator("#result_list a[href^='/admin/deals/deal/']")
-        if link.count():
-            break
-        page.wait_for_timeout(500)
-        page.reload()
+    # Extraction runs after the response: the result page follows it (no reload) and links the draft.
+    assert page.locator("#result_list td.field-status").inner_text() in {"Received", "Processing", "Extracted"}
+    link = page.locator("#result_list a[href^='/admin/deals/deal/']")
+    link.first.wait_for(timeout=60_000)
+    assert page.locator("#result_list td.field-status").inner_text() == "Extracted"
+    page.locator("#upload-progress[data-state=done]").wait_for()
     link.first.click()
     page.locator("mark.evidence").first.wait_for()  # the draft page, its evidence highlighted
     deal = Deal.objects.get()
