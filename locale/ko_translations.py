@@ -440,6 +440,7 @@ KO = {
         "기사를 읽는 중입니다. 이 페이지가 진행 상황을 따라가며 초안이 생기는 대로 연결합니다."
     ),
     "Every article is read.": "모든 기사를 읽었습니다.",
+    "Site": "사이트",
     "No news for a while: reload the page later.": "한동안 변화가 없습니다. 나중에 페이지를 새로 고치세요.",
     "ids: up to %(n)d article ids, comma-separated": "ids: 쉼표로 구분한 기사 번호 최대 %(n)d개",
 }
