@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from deals.services import deals_naming, deals_refresh_counts
 
@@ -82,7 +83,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="sources_article_upload"),
-            path("progress/", self.admin_site.admin_view(self.progress_view), name="sources_article_progress"),
+            path(
+                "progress/",
+                self.admin_site.admin_view(require_safe(self.progress_view)),
+                name="sources_article_progress",
+            ),
             *super().get_urls(),
         ]
 
