@@ -177,3 +177,29 @@ def test_the_review_inlines_fit_their_boxes_and_the_highlights_match_the_legend(
         assert single.get("kinds") == legend["other"]
     finally:
         context.close()
+
+
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('#charts svg text, .chart svg text, .bar-label, .bar-value')]
+  .filter(t => t.getBoundingClientRect().width > 0)
+  .map(t => { const svg = t.closest('svg'); const k = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+              return parseFloat(getComputedStyle(t).fontSize) * k; }))"""
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_chart_labels_stay_legible_and_whole_on_a_phone(live_server, browser, width):
+    from deals.imports import import_file
+    from deals.management.commands.demo import DEMO_DEALS
+    from deals.models import DecidedBy
+
+    import_file(DEMO_DEALS, approve=True, decided_by=DecidedBy.DEMO)
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/stats/")
+        assert page.evaluate(SMALLEST_TEXT) >= 10.5  # was 6-7 px at 375
+        labels = page.locator("#chart-country-pair .bar-label").all_inner_texts()
+        assert "United States of America → South Korea" in labels and not any(t.endswith("…") for t in labels)
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client
+    finally:
+        context.close()
