@@ -76,3 +76,34 @@ def title_text(title: str) -> str:
         return title
     names = str(_UNNAMED_LABEL) if m["names"] == UNNAMED else m["names"]
     return f"{names}: {label}"
+
+
+def korean_names(*, bodies, place: str = "") -> tuple[dict[int, str], str]:
+    """On a Korean page, the Hangul name of each public body known only by another script's name
+    (from its accepted aliases: "Gyeonggi Province" → 경기도), and of the place of signing when it
+    is such a body's name. One query; nothing on an English page. Returns ({body id: name}, place)."""
+    from .models import GovernmentBodyAlias
+    from .names import normalize_name, script_of
+
+    if not korean():
+        return {}, ""
+    bodies = [b for b in bodies if script_of(b.name) != "Hangul"]
+    wanted = normalize_name(place) if place and script_of(place) != "Hangul" else ""
+    if not bodies and not wanted:
+        return {}, ""
+    from django.db.models import Q
+
+    match = Q(body__in=bodies) | (Q(normalized=wanted) | Q(body__name=place) if wanted else Q(pk__in=[]))
+    aliases = GovernmentBodyAlias.objects.filter(accepted=True).filter(match).order_by("id")
+    rows = list(aliases.values_list("body_id", "name", "normalized", "body__name"))
+    hangul: dict[int, str] = {}
+    for body_id, name, _normalized, _body_name in rows:
+        if script_of(name) == "Hangul":
+            hangul.setdefault(body_id, name)
+    place_ko = ""
+    if wanted:
+        for body_id, _name, normalized, body_name in rows:
+            if (normalized == wanted or body_name == place) and body_id in hangul:
+                place_ko = hangul[body_id]
+                break
+    return {b.pk: hangul[b.pk] for b in bodies if b.pk in hangul}, place_ko

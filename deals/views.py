@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import charts, selectors
+from .display import korean_names
 from .export import copy_blocks, csv_rows, export_queryset, neutralize
 from .facets import NAMED, facet_choices, facet_counts
 from .filters import SORTS, DealFilterSet, country_choices, form_html
@@ -136,8 +137,13 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The timeline: only stages a reviewer accepted (a proposed one waits in the review desk).
     stages = deal.stages.filter(accepted=True).order_by("on", "id")
+    government = list(deal.government.all())  # prefetched with their bodies by public_deals()
+    body_ko, place_ko = korean_names(bodies=[g.body for g in government], place=deal.place)
+    for g in government:
+        g.body_ko = body_ko.get(g.body_id, "")
     return render(request, "deals/deal_detail.html",
-                  {"deal": deal, "sources": sources, "evidence": evidence, "stages": stages})  # fmt: skip
+                  {"deal": deal, "sources": sources, "evidence": evidence, "stages": stages, "government": government,
+                   "place_ko": place_ko})  # fmt: skip
 
 
 @require_safe

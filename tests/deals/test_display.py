@@ -112,3 +112,21 @@ def test_the_feed_title_names_its_filters_in_words(client):
     make_deal("Fed")
     feed = client.get("/deals/feed/?kind=mou").content.decode()
     assert "<title>Foreign tech-investment deals (Kind: MOU)</title>" in feed and "kind=mou)" not in feed
+
+
+def test_a_korean_page_names_a_body_and_a_place_known_by_an_english_name_in_hangul_too(client):
+    from deals.models import GovernmentBody, GovernmentBodyAlias, GovernmentInvolvement
+
+    deal = make_deal("Placed")
+    deal.place = "Gyeonggi Province"
+    deal.save(update_fields=["place"])
+    body = GovernmentBody.objects.create(name="Gyeonggi Province", country="KR")
+    GovernmentBodyAlias.objects.create(body=body, name="Gyeonggi Province")
+    GovernmentBodyAlias.objects.create(body=body, name="경기도")
+    GovernmentBodyAlias.objects.create(body=body, name="경기도청 임시", accepted=False)  # unreviewed: never shown
+    GovernmentInvolvement.objects.create(deal=deal, body=body, role="signatory")
+    korean = client.get(f"/deals/{deal.pk}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "· 경기도 (Gyeonggi Province)" in korean and "<li>경기도 (Gyeonggi Province) —" in korean
+    assert "임시" not in korean
+    english = client.get(f"/deals/{deal.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "경기도" not in english and "Gyeonggi Province" in english
