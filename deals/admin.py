@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
@@ -272,8 +273,18 @@ class DealPartyInline(BatchedChoicesInline):
 class AmountInline(admin.TabularInline):
     model = models.Amount
     extra = 0
-    fields = ["kind", "value", "currency", "estimated", "original_text", "usd_value", "usd_rate", "usd_rate_date"]
-    readonly_fields = ["usd_value", "usd_rate", "usd_rate_date"]
+    # The USD value, its rate and the rate's date in one read-only column: as three, the row was
+    # 964 px wide in the review desk's 635 px column at 1366×768.
+    fields = ["kind", "value", "currency", "estimated", "original_text", "usd"]
+    readonly_fields = ["usd"]
+
+    @admin.display(description="USD")
+    def usd(self, obj):
+        if obj.usd_value is None:
+            return "—"
+        rate = f"{obj.usd_rate.normalize():f}" if obj.usd_rate is not None else "?"
+        return format_html('<span class="num">{}</span><br><small class="num">× {} · {}</small>',
+                           f"{obj.usd_value:,.0f}", rate, obj.usd_rate_date or "?")  # fmt: skip
 
 
 class GovernmentInvolvementInline(BatchedChoicesInline):

@@ -54,7 +54,7 @@ def svg_rows(bars: list[Bar], measure: str) -> dict[str, Any]:
         w = round(span * pct / 100, 1)
         value = f"${b.usd:,.0f}" if measure == "usd" else f"{b.count:,}"
         rows.append({"label": b.label, "y": i * ROW, "text_y": i * ROW + 15, "w": w, "value_x": LABEL_W + w + 6,
-                     "value": value, "count": b.count, "usd": b.usd})  # fmt: skip
+                     "value": value, "count": b.count, "usd": b.usd, "pct": round(float(pct or 0), 1)})  # fmt: skip
     return {"rows": rows, "height": max(len(bars), 1) * ROW, "width": WIDTH, "label_w": LABEL_W, "bar_h": ROW - 6}
 
 

@@ -157,4 +157,4 @@ def facet_choices(name: str, facet: Facet) -> list[tuple[str, str]]:
         cache.set(key, names, CACHE_SECONDS)
     label = (lambda v: str(SECTOR_LABELS.get(v, v))) if name == "sector" else str
     options = [(str(pk), label(text)) for pk, text in names[name].items() if str(pk) in facet.counts]
-    return [("", "---------"), *sorted(options, key=lambda o: o[1].casefold())]
+    return [("", str(settings.FILTERS_EMPTY_CHOICE_LABEL)), *sorted(options, key=lambda o: o[1].casefold())]

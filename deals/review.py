@@ -50,8 +50,24 @@ FIELD_LABELS = {
 LEGEND = ("parties", "amounts", "signed_on", "kinds", "government")
 
 
+# The extractor's names for fields the deal stores under another name: its evidence says "date"
+# where the deal has ``signed_on``; both must read, and highlight, as the same field.
+FIELD_ALIASES = {"date": "signed_on"}
+# How a value changed between extraction and approval (the Extraction quality page).
+CORRECTION_LABELS = {"changed": _("changed"), "removed": _("removed"), "added": _("added")}
+
+
+def field_code(name: str) -> str:
+    return FIELD_ALIASES.get(name, name)
+
+
 def field_label(name: str) -> str:
+    name = field_code(name)
     return str(FIELD_LABELS.get(name, name.replace("_", " ")))
+
+
+def correction_label(code: str) -> str:
+    return str(CORRECTION_LABELS.get(code, code))
 
 
 def _kind_label(code: str) -> str:
@@ -118,7 +134,7 @@ def highlight(text: str, spans: Iterable[Span]) -> SafeString:
         if not covering:
             out.append(piece)
             continue
-        fields = sorted({s.field for s in covering})
+        fields = sorted({field_code(s.field) for s in covering})
         anchors = [s.anchor for s in covering if s.start == a and s.anchor not in first_anchor_done]
         first_anchor_done.update(anchors)
         id_attr = format_html(' id="{}"', anchors[0]) if anchors else ""

@@ -13,6 +13,7 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from .display import korean, money_text, title_text, usd_text
 from .export import SEPARATOR
 from .models import Deal, DealKindCode, DealParty
 
@@ -58,6 +59,11 @@ def _number(text: str) -> str:
 
 def _amount(text: str) -> str:
     value, _, currency = text.rpartition(" ")
+    if korean():
+        try:
+            return escape(money_text(Decimal(value), currency))
+        except InvalidOperation:
+            pass
     return f"{_number(value)} {escape(currency)}"
 
 
@@ -73,12 +79,12 @@ def rows_html(rows: list[Row]) -> SafeString:
         )
         kinds = ", ".join(escape(kind_labels.get(k, k)) for k in (r.kinds or "").split(SEPARATOR) if k)
         amounts = "<br>".join(_amount(a) for a in (r.amounts or "").split(SEPARATOR) if a)
-        usd = f"${r.usd_total:,.0f}" if r.usd_total else ""
+        usd = escape(usd_text(r.usd_total))
         government = "<br>".join(escape(g) for g in (r.government or "").split(SEPARATOR) if g)
         out.append(
-            f"<tr><td>{escape(str(r.signed_on)) if r.signed_on else '—'}</td>"
-            f'<td><a href="{deal_url.format(r.pk)}">{escape(r.title)}</a></td>'
-            f"<td>{parties}</td><td>{kinds}</td><td>{amounts}</td><td>{usd}</td>"
+            f'<tr><td class="num">{escape(str(r.signed_on)) if r.signed_on else "—"}</td>'
+            f'<td><a href="{deal_url.format(r.pk)}">{escape(title_text(r.title))}</a></td>'
+            f'<td>{parties}</td><td>{kinds}</td><td class="num">{amounts}</td><td class="num">{usd}</td>'
             f"<td>{escape(r.destination or '')}</td><td>{government}</td></tr>"
         )
     return mark_safe("\n".join(out))  # every text above is escaped

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import charts, selectors
+from .display import korean_names
 from .export import copy_blocks, csv_rows, export_queryset, neutralize
 from .facets import NAMED, facet_choices, facet_counts
 from .filters import SORTS, DealFilterSet, country_choices, form_html
@@ -37,8 +38,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("deal-list")
 
 
+def _without_empty(request: HttpRequest) -> HttpResponse | None:
+    """A filter form sends every field, most of them empty (``?q=&kind=&…``): answer with a
+    redirect to the same search without them, so the address bar, bookmarks and shared links
+    hold only the filters chosen."""
+    pairs = [(k, v) for k, values in request.GET.lists() for v in values]
+    kept = [(k, v) for k, v in pairs if v != ""]
+    if len(kept) == len(pairs):
+        return None
+    query = QueryDict(mutable=True)
+    for k, v in kept:
+        query.appendlist(k, v)
+    return redirect(f"{request.path}?{query.urlencode()}" if kept else request.path)
+
+
 @require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
+    if (cleaned := _without_empty(request)) is not None:
+        return cleaned
     filterset = DealFilterSet(request.GET, queryset=public_deals())
     if not filterset.is_valid():
         context = {"filter": filterset, "filter_form": form_html(filterset.form), "page": None}
@@ -120,8 +137,13 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The timeline: only stages a reviewer accepted (a proposed one waits in the review desk).
     stages = deal.stages.filter(accepted=True).order_by("on", "id")
+    government = list(deal.government.all())  # prefetched with their bodies by public_deals()
+    body_ko, place_ko = korean_names(bodies=[g.body for g in government], place=deal.place)
+    for g in government:
+        g.body_ko = body_ko.get(g.body_id, "")
     return render(request, "deals/deal_detail.html",
-                  {"deal": deal, "sources": sources, "evidence": evidence, "stages": stages})  # fmt: skip
+                  {"deal": deal, "sources": sources, "evidence": evidence, "stages": stages, "government": government,
+                   "place_ko": place_ko})  # fmt: skip
 
 
 @require_safe
@@ -196,6 +218,8 @@ _CHARTS_LOCK = threading.Lock()
 @require_safe
 def stats(request: HttpRequest) -> HttpResponse:
     """Charts of the approved deals the listing's filters select, each with its table and CSV."""
+    if (cleaned := _without_empty(request)) is not None:
+        return cleaned
     filterset, data, key = _stats_data(request)
     if data is None:
         context = {"filter": filterset, "filter_form": form_html(filterset.form, skip=("sort",)), "data": None}

@@ -538,4 +538,14 @@ KO = {
     "units per euro": "1유로당 단위",
     "source": "출처",
     "The file or address the rate was read from.": "환율을 읽어 온 파일 또는 주소입니다.",
+    # issue 27: screens
+    "any": "전체",
+    "Unnamed parties": "당사자 미상",
+    "Reading the articles: this page follows them and links each draft as it appears.": (
+        "기사를 읽는 중입니다. 이 페이지가 진행 상황을 따라가며 초안이 생기는 대로 연결합니다."
+    ),
+    "Every article is read.": "모든 기사를 읽었습니다.",
+    "Site": "사이트",
+    "No news for a while: reload the page later.": "한동안 변화가 없습니다. 나중에 페이지를 새로 고치세요.",
+    "ids: up to %(n)d article ids, comma-separated": "ids: 쉼표로 구분한 기사 번호 최대 %(n)d개",
 }

@@ -3,12 +3,15 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from deals.services import deals_naming, deals_refresh_counts
 
@@ -86,6 +89,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="sources_article_upload"),
+            path(
+                "progress/",
+                self.admin_site.admin_view(require_safe(self.progress_view)),
+                name="sources_article_progress",
+            ),
             *super().get_urls(),
         ]
 
@@ -160,6 +168,25 @@ class ArticleAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "form": form, "title": _("Upload articles"),
                    "opts": self.model._meta, "limit": f"{settings.ARTICLE_MAX_BYTES:,}"}  # fmt: skip
         return render(request, "admin/sources/article/upload.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        # The upload's result page (``?id__in=…``) follows its articles until each is read.
+        ids = services.article_ids_parameter(request.GET.get("id__in", ""))
+        if ids:
+            progress = f"{reverse('admin:sources_article_progress')}?ids={','.join(map(str, ids))}"
+            extra_context = {**(extra_context or {}), "progress_url": progress}
+        return super().changelist_view(request, extra_context)
+
+    def progress_view(self, request):
+        """``?ids=1,2,3``: each article's state and the deals it led to, as JSON, for the result
+        page's script (a file under ``script-src 'self'``) to poll until every article is done."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = services.article_ids_parameter(request.GET.get("ids", ""))
+        if ids is None:
+            return JsonResponse({"error": _("ids: up to %(n)d article ids, comma-separated") % {"n": services.PROGRESS_MAX_IDS}},
+                                status=400)  # fmt: skip
+        return JsonResponse(services.articles_progress(article_ids=ids))
 
     def lookup_allowed(self, lookup, value, request=None):
         # The upload's redirect lists exactly the articles it received.

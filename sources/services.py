@@ -293,3 +293,39 @@ def feeds_due() -> list[int]:
         elif s.last_polled_at + dt.timedelta(minutes=s.poll_interval_minutes) <= now:
             due.append(s.pk)
     return due
+
+
+PROGRESS_MAX_IDS = 200
+
+
+def article_ids_parameter(text: str) -> list[int] | None:
+    """``"3,1,2"`` → [1, 2, 3]; None when it is not a short list of ids (the progress endpoint
+    answers 400 rather than read an unbounded list)."""
+    parts = [p for p in text.split(",") if p.strip()]
+    if not parts or len(parts) > PROGRESS_MAX_IDS or not all(p.strip().isdigit() for p in parts):
+        return None
+    return sorted({int(p) for p in parts})
+
+
+def articles_progress(*, article_ids: list[int]) -> dict:
+    """Where each article stands and the deals it led to: two queries whatever the number."""
+    from django.urls import reverse
+
+    from deals.models import DealSource
+
+    done_states = {ArticleStatus.EXTRACTED, ArticleStatus.FAILED}
+    deals: dict[int, list[int]] = {}
+    for article_id, deal_id in (
+        DealSource.objects.filter(article_id__in=article_ids).order_by("deal_id").values_list("article_id", "deal_id")
+    ):
+        deals.setdefault(article_id, []).append(deal_id)
+    articles = []
+    for pk, status, error in (
+        Article.objects.filter(pk__in=article_ids).order_by("pk").values_list("pk", "status", "last_error")
+    ):
+        articles.append({
+            "id": pk, "status": status, "status_label": str(ArticleStatus(status).label),
+            "done": status in done_states, "error": error if status == ArticleStatus.FAILED else "",
+            "deals": [{"id": d, "url": reverse("admin:deals_deal_change", args=[d])} for d in deals.get(pk, [])],
+        })  # fmt: skip
+    return {"articles": articles, "done": all(a["done"] for a in articles)}

@@ -6,6 +6,7 @@ newcomer needs no services. Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOW
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -95,6 +96,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # Content-Security-Policy: scripts only from our own origin (the admin's static files; the public
 # pages have none), no framing, no plugins. Inline styles stay allowed for the admin's widgets.
+# The filters' empty choice reads as a word, not as django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("any")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -131,8 +135,16 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (the dev server, an in-process worker) share the file; wait instead of failing.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE takes the write lock when a transaction begins, so a reader that later writes waits
+    # for the timeout instead of failing at once with "database is locked".
+    # WAL lets readers go on while one thread writes; with it, NORMAL syncs at checkpoints, not every commit.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                                       "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}  # fmt: skip
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not Django's shared-cache in-memory database: that one takes table locks that
+    # ignore the timeout ("database table is locked" when the background extraction thread writes),
+    # and its connections cannot be closed, so a test of closing them could not pass.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"tracker-test-{os.getpid()}.sqlite3")}
 if not DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool("ALLOW_SQLITE", False):
     raise ImproperlyConfigured("Production (DEBUG=0) needs DATABASE_URL pointing at PostgreSQL.")
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -304,5 +316,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the sidecar package: no CDN, and its script is a file (the CSP allows 'self' only).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's button (axe-core: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
 }

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -9,6 +11,8 @@ from .health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: answer with the static icon, not a 404.
+    path("favicon.ico", lambda request: redirect(static("deals/favicon.ico")), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/deals/", api.DealList.as_view(), name="api-deals"),
     path("api/deals/<int:pk>/", api.DealDetail.as_view(), name="api-deal"),

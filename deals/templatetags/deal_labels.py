@@ -2,6 +2,7 @@
 
 from django import template
 
+from deals.review import correction_label as _correction
 from deals.review import field_label as _label
 
 register = template.Library()
@@ -10,3 +11,8 @@ register = template.Library()
 @register.filter
 def field_label(code: str) -> str:
     return _label(code)
+
+
+@register.filter
+def correction_label(code: str) -> str:
+    return _correction(code)

@@ -8,20 +8,20 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-_SCALES = [(Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")]
-
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    if value is None:
-        return ""
-    value = Decimal(value)
-    for scale, word in _SCALES:
-        if abs(value) >= scale:
-            short = (value / scale).quantize(Decimal("0.1"))
-            text = f"{short:,f}".rstrip("0").rstrip(".")
-            return f"{currency} {text} {word}".strip()
-    return f"{currency} {value:,.0f}".strip()
+    """In the reader's language: "KRW 50 bn", "500억 원" (deals.display)."""
+    from deals.display import money_text
+
+    return money_text(value, currency)
+
+
+@register.filter
+def title_shown(title: str) -> str:
+    from deals.display import title_text
+
+    return title_text(title)
 
 
 @register.filter

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +36,17 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# axe-core 4.14.1 from the npm registry (`npm pack axe-core@4.14.1`), MPL-2.0: the unmodified file with
+# its licence beside it (tests/browser/vendor/axe-core/). Injected into the page under test, which
+# needs a context with bypass_csp=True: the site's CSP allows only its own scripts (FIELD-NOTES).
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's WCAG violations of the page as it is now, those of the given impacts."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in found if v["impact"] in impacts]  # fmt: skip

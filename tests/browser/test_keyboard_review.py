@@ -83,21 +83,32 @@ def test_the_review_screen_fits_1366_by_768_without_sideways_scrolling(live_serv
     assert page.locator("kbd").count() >= 6  # the shortcuts are on screen
 
 
-def test_an_upload_leads_to_the_draft_it_made(live_server, page, in_process_tasks):
-    log_in(page, live_server, "/admin/")
-    page.click("#review-start a.addlink")  # "Upload articles" on the admin home
-    page.set_input_files("input[type=file]", str(sorted(DEMO.glob("ko-*.txt"))[0]))
-    page.click("input[type=submit]")
-    for _ in range(40):  # extraction runs after the response; the list shows its drafts once done
+@pytest.mark.parametrize(("lang", "width"), [("en-GB", 1366), ("ko-KR", 375)])
+def test_an_upload_leads_to_the_draft_it_made(live_server, browser, in_process_tasks, lang, width):
+    context = browser.new_context(locale=lang, viewport={"width": width, "height": 768})
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "/admin/")
+        page.click("#review-start a.addlink")  # "Upload articles" on the admin home
+        page.set_input_files("input[type=file]", str(sorted(DEMO.glob("ko-*.txt"))[0]))
+        page.click("input[type=submit]")
+        # Extraction runs after the response: the result page follows it (no reload) and links the draft.
         link = page.locator("#result_list a[href^='/admin/deals/deal/']")
-        if link.count():
-            break
-        page.wait_for_timeout(500)
-        page.reload()
-    link.first.click()
-    page.locator("mark.evidence").first.wait_for()  # the draft page, its evidence highlighted
-    deal = Deal.objects.get()
-    assert page.url.endswith(f"/admin/deals/deal/{deal.pk}/change/")
+        link.first.wait_for(timeout=60_000)
+        page.locator("#upload-progress[data-state=done]").wait_for()
+        assert page.locator("#result_list tr[data-status=extracted]").count() == 1
+        from django.utils import translation
+
+        from sources.models import ArticleStatus
+
+        with translation.override(lang[:2]):
+            assert page.locator("#result_list td.field-status").inner_text() == str(ArticleStatus.EXTRACTED.label)
+        link.first.click()
+        page.locator("mark.evidence").first.wait_for()  # the draft page, its evidence highlighted
+        deal = Deal.objects.get()
+        assert page.url.endswith(f"/admin/deals/deal/{deal.pk}/change/")
+    finally:
+        context.close()
 
 
 ENGLISH_LEFTOVERS = ["Save and reject", "Extracted", "Evidence:", "next draft", "joint venture", "parties",

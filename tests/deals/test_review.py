@@ -420,3 +420,22 @@ def test_the_draft_page_runs_the_same_number_of_queries_whatever_the_deal_holds(
     assert len(few) == len(many), [
         q[:200] for q in many if re.sub(r"\d+", "N", q) not in {re.sub(r"\d+", "N", f) for f in few}
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_corrections_page_names_fields_and_corrections_in_the_readers_language(client, draft, reviewer, lang):
+    from django.utils import translation
+
+    from deals.review import correction_label, field_label
+
+    draft.place = ""
+    draft.save()
+    deal_approve(deal=draft, user=reviewer)
+    client.force_login(reviewer)
+    html = client.get("/admin/deals/deal/corrections/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    with translation.override(lang):
+        place, removed, signed = field_label("place"), correction_label("removed"), field_label("signed_on")
+    assert (place, removed) != ("place", "removed") or lang == "en"
+    assert f"<td>{place}</td><td>{removed}</td>" in html
+    assert f"<td>{signed}</td>" in html
+    assert "<td>signed_on</td>" not in html and "<td>destination_country</td>" not in html

@@ -120,7 +120,7 @@ def test_a_listing_row_shows_linked_parties_kinds_amounts_and_escapes_every_text
     html = client.get("/deals/").content.decode()
     assert f'<a href="/deals/{deal.pk}/">&lt;b&gt;Bold&lt;/b&gt; &amp; co</a>' in html
     assert f'<a href="/companies/{company.pk}/">&lt;i&gt;Maker&lt;/i&gt;</a> <span class="muted">DE</span>' in html
-    assert "<td>Investment</td><td>2,500,000 USD</td><td>$2,500,000</td>" in html
+    assert '<td>Investment</td><td class="num">2,500,000 USD</td><td class="num">$2,500,000</td>' in html
     assert "<i>Maker</i>" not in html
 
 

@@ -130,3 +130,31 @@ def test_a_multi_file_upload_stores_every_good_file_and_names_each_refused_one_w
     assert any(m.startswith("empty.txt: refused") and "empty" in m for m in messages), messages
     assert any("3 new article(s) queued" in m for m in messages), messages
     assert set(Article.objects.values_list("filename", flat=True)) == {"good-0.txt", "good-1.txt", "good-2.txt"}
+
+
+def test_the_upload_result_page_follows_its_articles_through_a_progress_endpoint(
+    admin_client, django_assert_num_queries
+):
+    import re
+
+    f = SimpleUploadedFile("a.txt", sorted(DEMO.glob("ko-*.txt"))[0].read_bytes(), "text/plain")
+    location = admin_client.post("/admin/sources/article/upload/", {"files": [f]})["Location"]
+    article = Article.objects.get()
+    page = admin_client.get(location).content.decode()
+    url = re.search(r'id="upload-progress"[^>]*data-url="([^"]+)"', page, re.S)[1].replace("&amp;", "&")
+    assert url == f"/admin/sources/article/progress/?ids={article.pk}"
+    assert "sources/upload_progress.js" in page  # a file: the CSP allows script-src 'self' only
+    assert services.background_idle()
+    with django_assert_num_queries(4):  # the session, the user, the articles, their deals
+        data = admin_client.get(url).json()
+    deal_id = article.deal_sources.get().deal_id
+    [shown] = data["articles"]
+    assert data["done"] and shown["status"] == "extracted" and shown["done"]
+    assert shown["deals"] == [{"id": deal_id, "url": f"/admin/deals/deal/{deal_id}/change/"}]
+
+
+def test_the_progress_endpoint_refuses_an_unbounded_or_malformed_id_list_and_strangers(admin_client, client):
+    assert admin_client.get("/admin/sources/article/progress/?ids=1,x").status_code == 400
+    assert admin_client.get("/admin/sources/article/progress/?ids=" + ",".join(map(str, range(500)))).status_code == 400
+    assert client.get("/admin/sources/article/progress/?ids=1").status_code == 302  # to the login page
+    assert "upload-progress" not in admin_client.get("/admin/sources/article/").content.decode()
