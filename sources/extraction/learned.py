@@ -403,7 +403,7 @@ class Logistic:
 
 @dataclass
 class Decider:
-    """The three models of one extractor version. ``Decider.keep_all()`` decides nothing (every
+    """The models of one extractor version. ``Decider.keep_all()`` decides nothing (every
     candidate stays): the rules alone, which the training command reads candidates from."""
 
     models: dict[str, Logistic]

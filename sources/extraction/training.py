@@ -301,7 +301,7 @@ def _calibration(probs: list[float], labels: list[int]) -> list[tuple[float, flo
 
 
 def train(pages: list[Page], *, version: str = "") -> Decider:
-    """The three models trained on every page given."""
+    """The four models trained on every page given."""
     parties, bodies = _candidate_rows(pages)
     models: dict[str, Logistic] = {}
     party = _fit(parties, _C["party"])
