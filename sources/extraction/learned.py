@@ -1,10 +1,11 @@
 """Learned decisions: the rules propose candidates, a small model decides what each one is.
 
 The shape rules and the language analysers find candidate names and assemble deal frames
-(recall). Three logistic models, trained on annotated pages (``training.py``), then decide:
+(recall). Four logistic models, trained on annotated pages (``training.py``), then decide:
 - is a candidate company a party of a deal the article reports?
 - is a candidate public body one that signs, brokers or hosts it?
-- does a frame report a concluded deal at all (after its parties were decided)?
+- which of the countries in reach is a party's?
+- how likely does a frame report a concluded deal (the draft's confidence)?
 
 Features are general only: the analyser or rule that found the name, its script and shape, how
 common its words are (wordfreq's small lists), cue classes from the lexicon (legal form, title
