@@ -23,7 +23,7 @@ from .learned import Context, Decider, country_mentions, decide, shipped
 from .rates import to_usd
 from .stakes import find_stakes
 
-VERSION = "2026.12.07.47"
+VERSION = "2026.12.07.48"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 # The cleaned text read for deals. The longest of the 64 real pages is ~2,000 bytes and a long
 # feature runs to ~30,000 characters: 60,000 keeps every real article whole and bounds the cost.

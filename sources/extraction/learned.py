@@ -383,6 +383,7 @@ class Logistic:
     intercept: float
     threshold: float = 0.5
     calibration: list[tuple[float, float]] | None = None
+    threshold_homed: float | None = None
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -418,9 +419,12 @@ class Decider:
         model = self.models.get(kind)
         return 1.0 if model is None else model.probability(features)
 
-    def keeps(self, kind: str, p: float) -> bool:
+    def keeps(self, kind: str, p: float, *, homed: bool = False) -> bool:
+        """A candidate the rules did not put in the frame (``homed``) may need more to be kept."""
         model = self.models.get(kind)
-        return model is None or p >= model.threshold
+        if model is None:
+            return True
+        return p >= (model.threshold_homed if homed and model.threshold_homed is not None else model.threshold)
 
     def confidence(self, p: float) -> float:
         model = self.models.get("deal")
@@ -432,6 +436,7 @@ class Decider:
             "models": {
                 k: {
                     "threshold": round(m.threshold, 4),
+                    **({"threshold_homed": round(m.threshold_homed, 4)} if m.threshold_homed is not None else {}),
                     "intercept": round(m.intercept, 6),
                     "weights": {name: round(w, 6) for name, w in sorted(m.weights.items()) if round(w, 6) != 0},
                     "calibration": [[round(x, 4), round(y, 4)] for x, y in (m.calibration or [])],
@@ -452,6 +457,7 @@ class Decider:
                 weights={str(n): float(w) for n, w in m["weights"].items()},
                 intercept=float(m["intercept"]),
                 threshold=float(m.get("threshold", 0.5)),
+                threshold_homed=float(m["threshold_homed"]) if "threshold_homed" in m else None,
                 calibration=[(float(x), float(y)) for x, y in m.get("calibration") or []] or None,
             )
         return cls(models, str(data.get("version", "")))
@@ -483,8 +489,9 @@ def decide(frames: list[Frame], ctx: Context, decider: Decider) -> list[tuple[Fr
                 kept.append(c)
                 probs.append(p)
         kept_bodies = [
-            g for g in bodies if decider.keeps("body", decider.probability("body", body_features(g, f, ctx)))
-        ]
+            g for g in bodies
+            if decider.keeps("body", decider.probability("body", body_features(g, f, ctx)), homed=g not in f.government)
+        ]  # fmt: skip
         p_deal = decider.probability("deal", deal_features(f, ctx, probs))
         if decider.keeps("deal", p_deal):
             kept.sort(key=lambda c: (c not in f.companies, min(a for a, _ in c.spans)))
