@@ -50,3 +50,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def worker(redis_url, postgres, tmp_path):
+    """One real ``celery worker`` process on the real Redis, stopped after the test."""
+    from tests.workers import Worker
+    from tracker.celery import app
+
+    app.control.purge()
+    w = Worker(redis_url, tmp_path / "worker.log").start()
+    yield w
+    w.stop()

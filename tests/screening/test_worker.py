@@ -7,7 +7,7 @@ import pytest
 from deals.models import Deal
 from screening.models import ScreeningMatch
 from sources.services import article_receive
-from tests.workers import Worker, wait_until_done
+from tests.workers import wait_until_done
 
 from .conftest import FILES, load
 
@@ -15,16 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXT = ("Russian firm Nordvik Technologies LLC and Korean company Hanbit Materials Co., Ltd. signed a joint venture "
         "agreement in Seoul on 3 March 2025. The partners will invest $50m in the venture.\n")  # fmt: skip
-
-
-@pytest.fixture
-def worker(redis_url, postgres, tmp_path):
-    from tracker.celery import app
-
-    app.control.purge()
-    w = Worker(redis_url, tmp_path / "worker.log").start()
-    yield w
-    w.stop()
 
 
 def test_a_worker_screens_the_parties_of_the_draft_it_writes(worker):

@@ -5,21 +5,11 @@ import pytest
 from deals.models import Deal, DealSource, Evidence
 from sources.models import Article, ArticleStatus
 from sources.services import article_receive
-from tests.workers import DEMO, ROOT, Worker, wait_until_done
+from tests.workers import DEMO, ROOT, wait_until_done
 
 EVAL_DEV = ROOT.parent / "shared" / "eval" / "dev"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker(redis_url, postgres, tmp_path):
-    from tracker.celery import app
-
-    app.control.purge()
-    w = Worker(redis_url, tmp_path / "worker.log").start()
-    yield w
-    w.stop()
 
 
 def test_a_worker_on_redis_turns_articles_into_drafts(worker):
