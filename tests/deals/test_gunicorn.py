@@ -42,6 +42,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(port: int) -> None:
+    """Until gunicorn answers its health check (20 s at most)."""
+    for _ in range(100):
+        try:
+            if b"200 OK" in request(port, "/healthz", timeout=5)[:20]:
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("gunicorn did not start")
+
+
 def request(port: int, path: str, *, stall: float = 0, timeout: float = 120) -> bytes:
     """A raw HTTP/1.0 GET. ``stall``: a client on a bad link stops reading for that long after the
     first 64 KB; once the socket buffers are full (a few MB) the server's writes block meanwhile."""
@@ -77,14 +88,7 @@ def server(settings):
     proc = subprocess.Popen(documented_command(port), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                if b"200 OK" in request(port, "/healthz", timeout=5)[:20]:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start")
+        wait_until_up(port)
         yield port, proc
     finally:
         proc.terminate()

@@ -25,7 +25,7 @@ from django.urls import reverse
 from deals.models import DealParty, GovernmentBody, GovernmentInvolvement, Programme, ReviewStatus
 from deals.selectors import public_version
 from deals.services import deal_reject
-from tests.deals.test_gunicorn import documented_command, request
+from tests.deals.test_gunicorn import documented_command, request, wait_until_up
 from tests.deals.test_views import make_deal
 from tracker.settings import cache_settings
 
@@ -192,14 +192,7 @@ def test_gunicorn_serves_the_public_site_with_its_cache_redis_killed(settings):
                             stderr=subprocess.DEVNULL)  # fmt: skip
     pages = ["/deals/", f"/deals/{deal.pk}/", "/stats/", "/deals/?export=csv", "/api/deals/"]
     try:
-        for _ in range(100):
-            try:
-                if b"200 OK" in request(port, "/healthz", timeout=5)[:20]:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start")
+        wait_until_up(port)
         for url in pages:
             assert request(port, url, timeout=30).split()[1] == b"200", url
         server.kill()
